@@ -1,0 +1,122 @@
+"""The ASGI application: Lambda's durable-execution routes and Invoke, on Starlette."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+import anyio.to_thread
+from anyio import CapacityLimiter
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from durable_lambda_local.http._backend import DurableApiBackend, WireMembers
+from durable_lambda_local.http._errors import ApiError, ErrorCode
+from durable_lambda_local.http._request_parsing import parse_request
+from durable_lambda_local.http._response_writing import WireResponse, write_error, write_response
+from durable_lambda_local.http._routing import Router
+from durable_lambda_local.http._wire_model import operation_specs
+
+_LOGGER = logging.getLogger("durable_lambda_local.http")
+
+MAX_SYNC_INVOKE_PAYLOAD = 6 * 1024 * 1024
+"""Largest synchronous Invoke payload Lambda accepts (bytes)."""
+MAX_ASYNC_INVOKE_PAYLOAD = 1024 * 1024
+"""Largest asynchronous (``Event``) Invoke payload Lambda accepts (bytes)."""
+MAX_CONCURRENT_SYNC_INVOKES = 512
+"""Synchronous invokes wait in their own thread pool, so that waiting callers never take
+the threads the running handlers need for their checkpoints."""
+
+
+def create_app(backend: DurableApiBackend) -> Starlette:
+    """An ASGI app that serves the Lambda durable-execution API from ``backend``.
+
+    Every durable-execution route of the Lambda API and Invoke are answered exactly as
+    boto3 expects them; ``GET /_local/health`` answers ``{"status": "ok"}`` for scripts
+    that wait for a server.
+
+    Example:
+        >>> app = create_app(my_backend)  # doctest: +SKIP
+        >>> uvicorn.run(app, port=9014)  # doctest: +SKIP
+    """
+    dispatcher = _Dispatcher(backend)
+    return Starlette(
+        routes=[
+            Route("/_local/health", _health, methods=["GET"]),
+            Route(
+                "/{path:path}",
+                dispatcher.handle,
+                methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"],
+            ),
+        ]
+    )
+
+
+async def _health(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+class _Dispatcher:
+    def __init__(self, backend: DurableApiBackend) -> None:
+        self._backend = backend
+        self._router = Router(operation_specs())
+        self._invoke_limiter: CapacityLimiter | None = None
+
+    async def handle(self, request: Request) -> Response:
+        request_id = str(uuid.uuid4())
+        try:
+            wire = await self._answer(request)
+        except ApiError as error:
+            wire = write_error(error)
+        except Exception as error:
+            _LOGGER.exception("request %s failed", request_id)
+            wire = write_error(ApiError(ErrorCode.SERVICE, f"{type(error).__name__}: {error}"))
+        headers = {"x-amzn-RequestId": request_id, "Content-Type": "application/json"}
+        headers.update(wire.headers)
+        return Response(wire.body, status_code=wire.status_code, headers=headers)
+
+    async def _answer(self, request: Request) -> WireResponse:
+        raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
+        path = raw_path.decode("latin-1")
+        match = self._router.match(request.method, path)
+        if match is None:
+            raise ApiError(
+                ErrorCode.UNKNOWN_OPERATION,
+                f"No operation is served at {request.method} {path}",
+            )
+        spec = match.spec
+        body = await request.body()
+        if spec.name == "Invoke":
+            _check_invoke_size(request, body)
+        query = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), True)
+        params = parse_request(spec, match.labels, query, request.headers, body)
+        method: Callable[[WireMembers], WireMembers] = getattr(self._backend, spec.method_name)
+        call = functools.partial(method, params)
+        output: Any
+        if spec.name == "Invoke":
+            output = await anyio.to_thread.run_sync(call, limiter=self._limiter())
+        else:
+            output = await anyio.to_thread.run_sync(call)
+        return write_response(spec, output or {})
+
+    def _limiter(self) -> CapacityLimiter:
+        if self._invoke_limiter is None:
+            self._invoke_limiter = CapacityLimiter(MAX_CONCURRENT_SYNC_INVOKES)
+        return self._invoke_limiter
+
+
+def _check_invoke_size(request: Request, body: bytes) -> None:
+    asynchronous = request.headers.get("X-Amz-Invocation-Type") == "Event"
+    limit = MAX_ASYNC_INVOKE_PAYLOAD if asynchronous else MAX_SYNC_INVOKE_PAYLOAD
+    if len(body) > limit:
+        raise ApiError(
+            ErrorCode.REQUEST_TOO_LARGE,
+            f"Request must be smaller than {limit} bytes for the "
+            f"{'Event' if asynchronous else 'RequestResponse'} invocation type",
+        )

@@ -1,0 +1,78 @@
+"""Path labels, query values and timestamps survive the trip from botocore to the backend."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from durable_lambda_local.http import SERVED_OPERATIONS
+from durable_lambda_local.http._request_parsing import _timestamp
+from durable_lambda_local.http._response_writing import epoch_seconds
+from durable_lambda_local.http._routing import Router
+from durable_lambda_local.http._wire_model import operation_spec, operation_specs
+
+ROUTER = Router(operation_specs())
+BASE64 = st.text(
+    alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", min_size=1
+).map(lambda s: s + "==")
+ANY_LABEL = st.text(min_size=1).filter(lambda s: s.strip() != "")
+
+
+def test_every_served_operation_has_a_route_from_the_model() -> None:
+    model = boto3.client("lambda", region_name="us-east-1").meta.service_model
+    for name in SERVED_OPERATIONS:
+        http = model.operation_model(name).http
+        path = http["requestUri"].split("?")[0]
+        for label in ("{DurableExecutionArn}", "{CallbackId}", "{FunctionName}"):
+            path = path.replace(label, "a%2Fb")
+        match = ROUTER.match(http["method"], path)
+        assert match is not None, name
+        assert match.spec.name == name
+        assert match.spec.status_code == http.get("responseCode", 200)
+
+
+@settings(max_examples=200)
+@given(callback_id=BASE64, action=st.sampled_from(["succeed", "fail", "heartbeat"]))
+def test_callback_ids_decode_per_segment(callback_id: str, action: str) -> None:
+    path = f"/2025-12-01/durable-execution-callbacks/{quote(callback_id, safe='')}/{action}"
+    match = ROUTER.match("POST", path)
+    assert match is not None
+    assert match.labels == {"CallbackId": callback_id}
+
+
+@settings(max_examples=200)
+@given(label=ANY_LABEL)
+def test_any_percent_encoded_label_decodes_to_itself(label: str) -> None:
+    match = ROUTER.match("GET", f"/2025-12-01/durable-executions/{quote(label, safe='')}/history")
+    assert match is not None
+    assert match.spec.name == "GetDurableExecutionHistory"
+    assert match.labels == {"DurableExecutionArn": label}
+
+
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1971, 1, 1), max_value=datetime(2300, 1, 1), timezones=st.just(UTC)
+    )
+)
+def test_timestamps_round_trip_through_epoch_seconds(moment: datetime) -> None:
+    sent = epoch_seconds(moment)
+    back = _timestamp("T", sent)
+    assert abs(back - moment) < timedelta(microseconds=2)
+    assert _timestamp("T", moment.isoformat().replace("+00:00", "Z")) == moment
+
+
+def test_query_timestamps_accept_iso_and_epoch_forms() -> None:
+    assert _timestamp("T", "2025-01-01T00:00:00Z") == datetime(2025, 1, 1, tzinfo=UTC)
+    assert _timestamp("T", "1735689600") == datetime(2025, 1, 1, tzinfo=UTC)
+    assert _timestamp("T", "1735689600.5") == datetime(2025, 1, 1, 0, 0, 0, 500000, tzinfo=UTC)
+
+
+def test_invoke_route_is_not_taken_by_a_label() -> None:
+    match: Any = ROUTER.match("POST", "/2015-03-31/functions/my%3Afn/invocations")
+    assert match.spec is operation_spec("Invoke")
+    assert match.labels == {"FunctionName": "my:fn"}
