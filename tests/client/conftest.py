@@ -1,0 +1,1 @@
+"""Fixtures of the durable_lambda_client tests."""
