@@ -109,6 +109,13 @@ from durable_lambda_client._history import (
     WaitSucceededDetails,
 )
 from durable_lambda_client._identifier import OperationIdentifier
+from durable_lambda_client._lambda_client import (
+    DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    DEFAULT_READ_TIMEOUT_SECONDS,
+    LAMBDA_ENDPOINT_ENV,
+    USER_AGENT_EXTRA,
+    LambdaClient,
+)
 from durable_lambda_client._operation import (
     CallbackDetails,
     ChainedInvokeDetails,
@@ -168,7 +175,12 @@ __all__ = [
     "CheckpointOutput",
     "CheckpointUpdatedExecutionState",
     "DurableServiceClient",
+    "LambdaClient",
     "StateOutput",
+    "DEFAULT_CONNECT_TIMEOUT_SECONDS",
+    "DEFAULT_READ_TIMEOUT_SECONDS",
+    "LAMBDA_ENDPOINT_ENV",
+    "USER_AGENT_EXTRA",
     # identifier
     "OperationIdentifier",
     # execution (envelope)
