@@ -133,7 +133,7 @@ def test_ordered_lock_wakes_every_queued_waiter_with_the_error_when_it_breaks() 
 
 def test_ordered_lock_reset_repairs_a_broken_lock() -> None:
     lock = OrderedLock()
-    with pytest.raises(ValueError), lock:
+    with pytest.raises(ValueError, match="x"), lock:
         raise ValueError("x")
     lock.reset()
     assert not lock.is_broken()
