@@ -50,6 +50,9 @@ class FakeBackend:
         self._lock = threading.Lock()
         self._clock = 0
 
+    def function_names(self) -> list[str]:
+        return sorted({e.function for e in self.executions.values()})
+
     def last(self, operation: str) -> dict[str, Any]:
         """The members of the last request of ``operation`` the backend received."""
         for name, params in reversed(self.requests):
@@ -236,6 +239,8 @@ class FakeBackend:
         rows = [e for e in self.executions.values() if e.function == function]
         if request.get("Statuses"):
             rows = [e for e in rows if e.status in request["Statuses"]]
+        if request.get("DurableExecutionName"):
+            rows = [e for e in rows if e.name == request["DurableExecutionName"]]
         if request.get("StartedAfter"):
             rows = [e for e in rows if e.started >= request["StartedAfter"]]
         rows.sort(key=lambda e: e.started, reverse=not request.get("ReverseOrder", False))

@@ -479,3 +479,10 @@ def test_timestamps_are_epoch_seconds_and_errors_carry_type(client: Any, endpoin
 def test_health_route(endpoint: str) -> None:
     status, _, body = raw(endpoint, "GET", "/_local/health")
     assert (status, body) == (200, {"status": "ok"})
+
+
+def test_functions_admin_route_lists_registered_functions(client: Any, endpoint: str) -> None:
+    start(client, "b-fn")
+    start(client, "a-fn")
+    status, _, body = raw(endpoint, "GET", "/_local/functions")
+    assert (status, body) == (200, {"Functions": ["a-fn", "b-fn"]})

@@ -39,7 +39,8 @@ def create_app(backend: DurableApiBackend) -> Starlette:
 
     Every durable-execution route of the Lambda API and Invoke are answered exactly as
     boto3 expects them; ``GET /_local/health`` answers ``{"status": "ok"}`` for scripts
-    that wait for a server.
+    that wait for a server, and ``GET /_local/functions`` lists the registered function
+    names (``{"Functions": [...]}``) when the backend offers ``function_names()``.
 
     Example:
         >>> app = create_app(my_backend)  # doctest: +SKIP
@@ -49,6 +50,7 @@ def create_app(backend: DurableApiBackend) -> Starlette:
     return Starlette(
         routes=[
             Route("/_local/health", _health, methods=["GET"]),
+            Route("/_local/functions", dispatcher.functions, methods=["GET"]),
             Route(
                 "/{path:path}",
                 dispatcher.handle,
@@ -67,6 +69,13 @@ class _Dispatcher:
         self._backend = backend
         self._router = Router(operation_specs())
         self._invoke_limiter: CapacityLimiter | None = None
+
+    async def functions(self, request: Request) -> Response:
+        names = getattr(self._backend, "function_names", None)
+        if names is None:
+            return await self.handle(request)
+        listed = await anyio.to_thread.run_sync(names)
+        return JSONResponse({"Functions": sorted(listed)})
 
     async def handle(self, request: Request) -> Response:
         request_id = str(uuid.uuid4())

@@ -1,0 +1,291 @@
+"""The ``durable-lambda`` command line: run, serve, inspect executions, answer callbacks."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from durable_lambda_local.cli._errors import CliError
+from durable_lambda_local.cli._json_arguments import read_json_argument
+from durable_lambda_local.cli._locations import MEMORY_STORE, default_store_path, running_server
+from durable_lambda_local.cli._operation_tree import summarize
+from durable_lambda_local.cli._remote import RemoteService
+from durable_lambda_local.cli._rendering import (
+    console,
+    echo_json,
+    execution_lines,
+    executions_table,
+    history_table,
+    operation_tree,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ENDPOINT_HELP = (
+    "URL of a running durable-lambda server (or Lambda). Default: $DURABLE_LAMBDA_ENDPOINT, "
+    "else the server announced for --store."
+)
+STORE_HELP = (
+    "SQLite file of the local service, or 'memory'. Default: $DURABLE_LAMBDA_STORE, else "
+    "~/.local/state/durable-lambda/executions.sqlite3."
+)
+
+
+def json_option(command: F) -> F:
+    """Add ``--json``: print one JSON document instead of tables."""
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON for scripts instead of tables."
+    )(command)
+
+
+def service_options(command: F) -> F:
+    """Add ``--endpoint`` and ``--store`` and pass a ready ``service`` to the command."""
+
+    @click.option("--endpoint", envvar="DURABLE_LAMBDA_ENDPOINT", help=ENDPOINT_HELP)
+    @click.option("--store", "store", default=None, help=STORE_HELP)
+    @functools.wraps(command)
+    def wrapper(*args: Any, endpoint: str | None, store: str | None, **kwargs: Any) -> Any:
+        return command(*args, service=connect(endpoint, store), **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def store_path(store: str | None) -> Path | None:
+    """The SQLite path of ``--store`` (None for ``memory``)."""
+    if store == MEMORY_STORE:
+        return None
+    return Path(store).expanduser() if store else default_store_path()
+
+
+def connect(endpoint: str | None, store: str | None) -> RemoteService:
+    """The service the command talks to: ``--endpoint``, else the server of ``--store``."""
+    if endpoint:
+        return RemoteService(endpoint)
+    path = store_path(store)
+    url = running_server(path) if path is not None else None
+    if url is None:
+        where = "an in-memory store" if path is None else str(path)
+        raise CliError(
+            f"no durable-lambda server is running for {where}; start one with "
+            "'durable-lambda serve' (or 'durable-lambda run') or pass --endpoint URL"
+        )
+    return RemoteService(url)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="durable-lambda-local", prog_name="durable-lambda")
+def cli() -> None:
+    """Run and inspect AWS Lambda durable functions locally.
+
+    \b
+    durable-lambda run app.py:handler --input '{"id": 1}'
+    durable-lambda serve --function orders=app.py:handler
+    durable-lambda executions list
+    durable-lambda callback succeed CALLBACK_ID --result '"ok"'
+    """
+
+
+@cli.group()
+def executions() -> None:
+    """List, inspect and stop durable executions."""
+
+
+@executions.command("list")
+@click.option("--function", "functions", multiple=True, help="Only this function (repeatable).")
+@click.option("--status", "statuses", multiple=True, help="Only this status (repeatable).")
+@click.option("--name", default=None, help="Only executions with this name.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
+@service_options
+@json_option
+def list_command(
+    service: RemoteService,
+    functions: tuple[str, ...],
+    statuses: tuple[str, ...],
+    name: str | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """List executions, newest first."""
+    names = list(functions) or service.function_names()
+    rows = service.list_executions(
+        names, statuses=[s.upper() for s in statuses], name=name, limit=limit
+    )
+    if as_json:
+        echo_json({"DurableExecutions": rows})
+    elif rows:
+        console().print(executions_table(rows))
+    else:
+        click.echo("No executions.")
+
+
+@executions.command("get")
+@click.argument("execution")
+@click.option("--function", default=None, help="Function of a named execution.")
+@service_options
+@json_option
+def get_command(
+    service: RemoteService, execution: str, function: str | None, as_json: bool
+) -> None:
+    """Show one execution (by name or ARN) with its operation tree."""
+    arn = service.resolve(execution, function=function)
+    detail = service.get_execution(arn)
+    events = service.history(arn)
+    if as_json:
+        echo_json(detail)
+        return
+    out = console()
+    for line in execution_lines(detail):
+        out.print(line)
+    out.print(operation_tree(summarize(events), "Operations"))
+
+
+@executions.command("history")
+@click.argument("execution")
+@click.option("--function", default=None, help="Function of a named execution.")
+@click.option("--tree", is_flag=True, help="Show the operation tree instead of the events.")
+@service_options
+@json_option
+def history_command(
+    service: RemoteService, execution: str, function: str | None, tree: bool, as_json: bool
+) -> None:
+    """Show the history events of an execution (by name or ARN)."""
+    arn = service.resolve(execution, function=function)
+    events = service.history(arn)
+    if as_json:
+        echo_json({"Events": events})
+    elif tree:
+        console().print(operation_tree(summarize(events), arn))
+    else:
+        console().print(history_table(events))
+
+
+@executions.command("stop")
+@click.argument("execution")
+@click.option("--function", default=None, help="Function of a named execution.")
+@click.option("--error-type", default=None, help="ErrorType recorded as the stop reason.")
+@click.option("--error-message", default=None, help="ErrorMessage recorded as the stop reason.")
+@service_options
+@json_option
+def stop_command(
+    service: RemoteService,
+    execution: str,
+    function: str | None,
+    error_type: str | None,
+    error_message: str | None,
+    as_json: bool,
+) -> None:
+    """Stop a running execution (by name or ARN)."""
+    arn = service.resolve(execution, function=function)
+    error = _error_object(error_type, error_message, None)
+    response = service.stop(arn, error)
+    if as_json:
+        echo_json({"DurableExecutionArn": arn, **response})
+    else:
+        click.echo(f"Stopped {arn}")
+
+
+@cli.group()
+def callback() -> None:
+    """Complete or keep alive a callback by its id."""
+
+
+@callback.command("succeed")
+@click.argument("callback_id")
+@click.option("--result", default=None, help="Result as JSON text, or @file.")
+@service_options
+@json_option
+def succeed_command(
+    service: RemoteService, callback_id: str, result: str | None, as_json: bool
+) -> None:
+    """Complete a callback successfully."""
+    payload = read_json_argument(result, "--result").encode() if result is not None else None
+    service.callback_success(callback_id, payload)
+    _done(as_json, callback_id, "SUCCEEDED")
+
+
+@callback.command("fail")
+@click.argument("callback_id")
+@click.option("--error-type", default=None, help="ErrorType of the failure.")
+@click.option("--error-message", default=None, help="ErrorMessage of the failure.")
+@click.option("--error-data", default=None, help="ErrorData of the failure.")
+@service_options
+@json_option
+def fail_command(
+    service: RemoteService,
+    callback_id: str,
+    error_type: str | None,
+    error_message: str | None,
+    error_data: str | None,
+    as_json: bool,
+) -> None:
+    """Complete a callback with a failure."""
+    service.callback_failure(callback_id, _error_object(error_type, error_message, error_data))
+    _done(as_json, callback_id, "FAILED")
+
+
+@callback.command("heartbeat")
+@click.argument("callback_id")
+@service_options
+@json_option
+def heartbeat_command(service: RemoteService, callback_id: str, as_json: bool) -> None:
+    """Tell a callback's execution its worker is still alive."""
+    service.callback_heartbeat(callback_id)
+    _done(as_json, callback_id, "HEARTBEAT")
+
+
+def _done(as_json: bool, callback_id: str, outcome: str) -> None:
+    if as_json:
+        echo_json({"CallbackId": callback_id, "Sent": outcome})
+    else:
+        click.echo(f"Callback {callback_id}: {outcome.lower()} sent")
+
+
+def _error_object(
+    error_type: str | None, error_message: str | None, error_data: str | None
+) -> dict[str, Any] | None:
+    error = {
+        key: value
+        for key, value in (
+            ("ErrorType", error_type),
+            ("ErrorMessage", error_message),
+            ("ErrorData", error_data),
+        )
+        if value is not None
+    }
+    return error or None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``durable-lambda``: runs the command, returns the exit code.
+
+    Bad input and failed requests print one ``error: ...`` line on stderr and exit 2
+    (usage, unknown target, invalid JSON) or 1 (unknown execution or callback, port in
+    use, failed execution).
+    """
+    try:
+        result = cli.main(args=argv, prog_name="durable-lambda", standalone_mode=False)
+    except CliError as error:
+        click.echo(f"error: {error.message}", err=True)
+        return error.exit_code
+    except click.UsageError as error:
+        click.echo(f"error: {error.format_message()}", err=True)
+        return 2
+    except click.ClickException as error:
+        click.echo(f"error: {error.format_message()}", err=True)
+        return error.exit_code
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except KeyboardInterrupt:
+        return 130
+    return result if isinstance(result, int) else 0
+
+
+def run_main() -> None:
+    """``sys.exit(main())`` for the console script and ``python -m``."""
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""How results look: rich tables and trees for people, JSON for scripts (``--json``)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from durable_lambda_local.cli._operation_tree import ExecutionSummary, OperationNode
+
+_STATUS_STYLES = {
+    "SUCCEEDED": "green",
+    "FAILED": "red",
+    "TIMED_OUT": "red",
+    "STOPPED": "yellow",
+    "CANCELLED": "yellow",
+    "RUNNING": "cyan",
+    "STARTED": "cyan",
+    "PENDING": "magenta",
+    "READY": "magenta",
+    "PAUSED": "yellow",
+    "PAUSING": "yellow",
+}
+_STATUS_MARKS = {
+    "SUCCEEDED": "✔",
+    "FAILED": "✘",
+    "TIMED_OUT": "⏱",
+    "STOPPED": "■",
+    "CANCELLED": "■",
+    "PENDING": "↻",
+}
+
+
+def to_jsonable(value: Any) -> Any:
+    """``value`` with datetimes as ISO-8601 strings and bytes as text (or base64)."""
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        try:
+            return value.decode()
+        except UnicodeDecodeError:
+            return base64.b64encode(value).decode()
+    return value
+
+
+def echo_json(value: Any) -> None:
+    """Print ``value`` as one JSON document on stdout."""
+    click.echo(json.dumps(to_jsonable(value), ensure_ascii=False))
+
+
+def console() -> Console:
+    """The console human-readable output goes to (stdout, no colours when piped)."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+def status_text(status: str) -> Text:
+    """A status word in its colour."""
+    return Text(status, style=_STATUS_STYLES.get(status, ""))
+
+
+def executions_table(rows: Sequence[Mapping[str, Any]]) -> Table:
+    """A table of execution summaries (ListDurableExecutionsByFunction rows)."""
+    table = Table("Name", "Function", "Status", "Started", "Duration", "ARN", box=None)
+    for row in rows:
+        started, ended = row.get("StartTimestamp"), row.get("EndTimestamp")
+        table.add_row(
+            str(row.get("DurableExecutionName", "")),
+            str(row.get("FunctionArn", "")).split(":function:")[-1],
+            status_text(str(row.get("Status", ""))),
+            _clock(started),
+            _duration(started, ended),
+            str(row.get("DurableExecutionArn", "")),
+        )
+    return table
+
+
+def execution_lines(execution: Mapping[str, Any]) -> list[str]:
+    """Key facts of a GetDurableExecution response, one per line."""
+    lines = [
+        f"Execution  {execution.get('DurableExecutionName')}",
+        f"ARN        {execution.get('DurableExecutionArn')}",
+        f"Function   {execution.get('FunctionArn')}",
+        f"Status     {execution.get('Status')}",
+        f"Started    {_iso(execution.get('StartTimestamp'))}",
+    ]
+    if execution.get("EndTimestamp"):
+        lines.append(f"Ended      {_iso(execution.get('EndTimestamp'))}")
+    if execution.get("InputPayload") is not None:
+        lines.append(f"Input      {execution['InputPayload']}")
+    if execution.get("Result") is not None:
+        lines.append(f"Result     {execution['Result']}")
+    if execution.get("Error"):
+        lines.append(f"Error      {format_error(execution['Error'])}")
+    return lines
+
+
+def history_table(events: Iterable[Mapping[str, Any]]) -> Table:
+    """A table of history events."""
+    table = Table("#", "Time", "Event", "Operation", "Details", box=None)
+    for event in events:
+        event_type = str(event.get("EventType", ""))
+        details = event.get(f"{event_type}Details") or {}
+        label = " ".join(str(p) for p in (event.get("SubType"), event.get("Name")) if p)
+        table.add_row(
+            str(event.get("EventId", "")),
+            _clock(event.get("EventTimestamp")),
+            event_type,
+            label,
+            _short(json.dumps(to_jsonable(details), ensure_ascii=False)),
+        )
+    return table
+
+
+def operation_tree(summary: ExecutionSummary, title: str) -> Tree:
+    """The operations of an execution as a tree with statuses, timings, retries and waits."""
+    tree = Tree(Text.assemble(title, " ", status_text(summary.status)))
+    for node in summary.operations:
+        _add_node(tree, node)
+    return tree
+
+
+def _add_node(parent: Tree, node: OperationNode) -> None:
+    label = Text()
+    label.append(_STATUS_MARKS.get(node.status, "•") + " ", style=_STATUS_STYLES.get(node.status))
+    label.append(node.name or node.id, style="bold")
+    label.append(f"  {node.sub_type or node.kind}", style="dim")
+    facts = [node.status.lower()]
+    if node.duration_seconds is not None:
+        facts.append(format_seconds(node.duration_seconds))
+    if node.kind == "Wait" and node.wait_seconds is not None:
+        facts.append(f"wait {format_seconds(node.wait_seconds)}")
+    if node.attempts > 1 or node.retries:
+        facts.append(f"{node.attempts} attempts, {node.retries} retried")
+    if node.callback_id and node.status == "STARTED":
+        facts.append(f"callback id {node.callback_id}")
+    if node.error:
+        facts.append(format_error(node.error))
+    label.append("  " + ", ".join(facts), style="dim")
+    branch = parent.add(label)
+    for child in node.children:
+        _add_node(branch, child)
+
+
+def format_error(error: Mapping[str, Any]) -> str:
+    """``ErrorType: ErrorMessage`` of an ErrorObject."""
+    kind, message = error.get("ErrorType"), error.get("ErrorMessage")
+    return ": ".join(str(p) for p in (kind, message) if p) or "error"
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration for people: ``12 ms``, ``3.2 s``, ``5 min``, ``2 h 30 min``, ``3 d``."""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s".replace(".0 s", " s")
+    if seconds < 3600:
+        minutes, rest = divmod(round(seconds), 60)
+        return f"{minutes} min" + (f" {rest} s" if rest else "")
+    if seconds < 86400:
+        hours, rest = divmod(round(seconds) // 60, 60)
+        return f"{hours} h" + (f" {rest} min" if rest else "")
+    days, rest = divmod(round(seconds) // 3600, 24)
+    return f"{days} d" + (f" {rest} h" if rest else "")
+
+
+def _duration(started: Any, ended: Any) -> str:
+    if isinstance(started, datetime) and isinstance(ended, datetime):
+        return format_seconds((ended - started).total_seconds())
+    return ""
+
+
+def _clock(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else ""
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value or "")
+
+
+def _short(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

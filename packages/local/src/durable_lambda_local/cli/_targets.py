@@ -1,0 +1,110 @@
+"""Loading a handler from ``module:attribute`` or ``path/to/file.py:attribute``."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from durable_lambda_local.cli._errors import CliError
+
+Handler = Callable[[Any, Any], Any]
+
+
+def load_target(target: str) -> Handler:
+    """The handler named by ``target``.
+
+    Args:
+        target: ``package.module:handler`` (importable from the current directory or the
+            environment) or ``path/to/file.py:handler``.
+
+    Raises:
+        CliError: the target is malformed, cannot be imported, has no such attribute, or
+            the attribute is not a function decorated with ``@durable_execution``.
+    """
+    module_part, separator, attribute = target.rpartition(":")
+    if not separator or not module_part or not attribute:
+        raise CliError(
+            f"target {target!r} must be 'module:handler' or 'path/to/file.py:handler'",
+            exit_code=2,
+        )
+    module = _load_module(module_part, target)
+    handler = module
+    for part in attribute.split("."):
+        if not hasattr(handler, part):
+            raise CliError(
+                f"target {target!r}: {module_part!r} has no attribute {part!r}", exit_code=2
+            )
+        handler = getattr(handler, part)
+    if not callable(handler):
+        raise CliError(f"target {target!r} is not callable", exit_code=2)
+    if not is_durable_handler(handler):
+        raise CliError(
+            f"target {target!r} is not decorated with @durable_execution; durable functions "
+            "are written as '@durable_execution\\ndef handler(event, context): ...'",
+            exit_code=2,
+        )
+    loaded: Handler = handler
+    return loaded
+
+
+def is_durable_handler(handler: object) -> bool:
+    """Whether ``handler`` is the wrapper ``@durable_execution`` returns.
+
+    The wrapper is recognised by the module that defined it (the SDK's context package),
+    or by a ``__durable_execution__`` marker for wrappers that set one.
+    """
+    if getattr(handler, "__durable_execution__", False):
+        return True
+    code = getattr(handler, "__code__", None)
+    filename = str(getattr(code, "co_filename", ""))
+    return "durable_lambda_context" in Path(filename).parts
+
+
+def _load_module(module_part: str, target: str) -> Any:
+    if module_part.endswith(".py") or "/" in module_part or "\\" in module_part:
+        return _load_file(Path(module_part), target)
+    cwd = str(Path.cwd())
+    if cwd not in sys.path:
+        sys.path.insert(0, cwd)
+    try:
+        return importlib.import_module(module_part)
+    except ModuleNotFoundError as error:
+        if error.name and module_part.startswith(error.name):
+            raise CliError(
+                f"target {target!r}: no module named {module_part!r}", exit_code=2
+            ) from None
+        raise CliError(f"target {target!r} failed to import: {error}") from None
+    except Exception as error:
+        raise CliError(
+            f"target {target!r} failed to import: {type(error).__name__}: {error}"
+        ) from None
+
+
+def _load_file(path: Path, target: str) -> Any:
+    if not path.is_file():
+        raise CliError(f"target {target!r}: file {str(path)!r} does not exist", exit_code=2)
+    resolved = path.resolve()
+    name = f"durable_lambda_target_{resolved.stem}_{abs(hash(str(resolved))):x}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, resolved)
+    if spec is None or spec.loader is None:
+        raise CliError(f"target {target!r}: {str(path)!r} is not a Python file", exit_code=2)
+    module = importlib.util.module_from_spec(spec)
+    # Sibling modules of the file import as they would when running it as a script.
+    directory = str(resolved.parent)
+    if directory not in sys.path:
+        sys.path.insert(0, directory)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:
+        del sys.modules[name]
+        raise CliError(
+            f"target {target!r} failed to import: {type(error).__name__}: {error}"
+        ) from None
+    return module

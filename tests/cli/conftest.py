@@ -1,0 +1,91 @@
+"""Fixtures for the command-line tests: the real entry point in a subprocess."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from durable_lambda_local.http import HttpServer, create_app
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """Exit code and output of one ``durable-lambda`` run."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for CLI subprocesses: a private store, no inherited endpoint."""
+    env = dict(os.environ)
+    env.pop("DURABLE_LAMBDA_ENDPOINT", None)
+    env["DURABLE_LAMBDA_STORE"] = str(tmp_path / "store.sqlite3")
+    env["COLUMNS"] = "200"
+    return env
+
+
+def run_cli(*args: str, env: dict[str, str], timeout: float = 120, cwd: Path = REPO) -> CliResult:
+    """Run ``python -m durable_lambda_local.cli ARGS`` and capture what it prints."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "durable_lambda_local.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=cwd,
+        check=False,
+    )
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return cli_env(tmp_path)
+
+
+def _fake_backend_module() -> Any:
+    name = "durable_lambda_cli_tests_fake_backend"
+    if name in sys.modules:
+        return sys.modules[name]
+    path = REPO / "tests" / "http" / "fake_backend.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def fake_server() -> Iterator[tuple[str, Any]]:
+    """A fake backend served over HTTP: ``(url, backend)``."""
+    backend = _fake_backend_module().FakeBackend()
+    with HttpServer(create_app(backend), port=0) as server:
+        yield server.url, backend
+
+
+@pytest.fixture
+def durable_lambda(env: dict[str, str]) -> Any:
+    """``durable_lambda("executions", "list", ...)`` runs the CLI and returns a CliResult."""
+
+    def invoke(*args: str, timeout: float = 120) -> CliResult:
+        return run_cli(*args, env=env, timeout=timeout)
+
+    return invoke
