@@ -2,8 +2,10 @@
 
 Run it locally (time is skipped, so the waits take no time)::
 
-    uv run durable-lambda run docs/examples/order_workflow.py:handler \
-        --input '{"order_id": "A-1001", "items": [{"sku": "book", "quantity": 2, "unit_price": 12.5}, {"sku": "pen", "quantity": 10, "unit_price": 1.2}]}'
+    uv run durable-lambda run docs/examples/order_workflow.py:handler --input '{
+        "order_id": "A-1001",
+        "items": [{"sku": "book", "quantity": 2, "unit_price": 12.5},
+                  {"sku": "pen", "quantity": 10, "unit_price": 1.2}]}'
 
 What it shows:
 
