@@ -336,43 +336,29 @@ class Operation:
             result["EndTimestamp"] = self.end_timestamp
         if self.sub_type is not None:
             result["SubType"] = self.sub_type.value
-        self._write_details(result, json_form=False)
-        return result
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """Write the invocation envelope's form (timestamps in epoch milliseconds)."""
-        result: dict[str, Any] = {
-            "Id": self.operation_id,
-            "Type": self.operation_type.value,
-            "Status": self.status.value,
-        }
-        if self.parent_id is not None:
-            result["ParentId"] = self.parent_id
-        if self.name is not None:
-            result["Name"] = self.name
-        if self.start_timestamp is not None:
-            result["StartTimestamp"] = epoch_ms_from_datetime(self.start_timestamp)
-        if self.end_timestamp is not None:
-            result["EndTimestamp"] = epoch_ms_from_datetime(self.end_timestamp)
-        if self.sub_type is not None:
-            result["SubType"] = self.sub_type.value
-        self._write_details(result, json_form=True)
-        return result
-
-    def _write_details(self, result: dict[str, Any], *, json_form: bool) -> None:
         if self.execution_details is not None:
             result["ExecutionDetails"] = self.execution_details.to_dict()
         if self.context_details is not None:
             result["ContextDetails"] = self.context_details.to_dict()
         if self.step_details is not None:
-            result["StepDetails"] = (
-                self.step_details.to_json_dict() if json_form else self.step_details.to_dict()
-            )
+            result["StepDetails"] = self.step_details.to_dict()
         if self.wait_details is not None:
-            result["WaitDetails"] = (
-                self.wait_details.to_json_dict() if json_form else self.wait_details.to_dict()
-            )
+            result["WaitDetails"] = self.wait_details.to_dict()
         if self.callback_details is not None:
             result["CallbackDetails"] = self.callback_details.to_dict()
         if self.chained_invoke_details is not None:
             result["ChainedInvokeDetails"] = self.chained_invoke_details.to_dict()
+        return result
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Write the invocation envelope's form (timestamps in epoch milliseconds)."""
+        result = self.to_dict()
+        if self.start_timestamp is not None:
+            result["StartTimestamp"] = epoch_ms_from_datetime(self.start_timestamp)
+        if self.end_timestamp is not None:
+            result["EndTimestamp"] = epoch_ms_from_datetime(self.end_timestamp)
+        if self.step_details is not None:
+            result["StepDetails"] = self.step_details.to_json_dict()
+        if self.wait_details is not None:
+            result["WaitDetails"] = self.wait_details.to_json_dict()
+        return result
