@@ -185,3 +185,18 @@ def context_op(
         parent_id=parent_id,
         context_details=ContextDetails(replay_children=replay_children, result='"c"'),
     )
+
+
+def wait_until(predicate: Callable[[], bool], what: str) -> None:
+    """Wait (bounded) for another thread to reach a state; fail instead of hanging."""
+    pause = threading.Event()
+    for _ in range(10_000):
+        if predicate():
+            return
+        pause.wait(0.001)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def queued_count(state: Any) -> int:
+    """Updates submitted to the state's queue so far (sent or not)."""
+    return int(state._batcher._submitted)

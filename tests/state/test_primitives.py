@@ -6,20 +6,10 @@ import math
 import threading
 
 import pytest
+from state_test_fakes import wait_until
 
 from durable_lambda_client import OrderedLockError, SuspendExecution, ValidationError
 from durable_lambda_state import CheckpointBatcherConfig, CompletionEvent, OrderedLock
-
-
-def wait_until(predicate, what: str) -> None:
-    """Wait (bounded) for another thread to reach a state; fails the test instead of hanging."""
-    done = threading.Event()
-    for _ in range(5000):
-        if predicate():
-            return
-        done.wait(0.001)
-    raise AssertionError(f"timed out waiting for {what}")
-
 
 # ------------------------------------------------------------------ CompletionEvent
 
