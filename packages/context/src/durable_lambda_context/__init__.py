@@ -49,6 +49,9 @@ from durable_lambda_context._retries import (
     create_retry_strategy,
 )
 from durable_lambda_context._serialization import deserialize, serialize
+from durable_lambda_context._types import BatchResult as BatchResultProtocol
+from durable_lambda_context._types import Callback as CallbackProtocol
+from durable_lambda_context._types import DurableContext as DurableContextProtocol
 from durable_lambda_context._types import (
     LambdaContext,
     LoggerInterface,
@@ -70,14 +73,17 @@ __all__ = [
     "CHECKPOINT_SIZE_LIMIT",
     "PASS_THROUGH_SERDES",
     "BatchResult",
+    "BatchResultProtocol",
     "BatchedInput",
     "Callback",
     "CallbackConfig",
+    "CallbackProtocol",
     "CheckpointMode",
     "ChildConfig",
     "CompletionConfig",
     "Duration",
     "DurableContext",
+    "DurableContextProtocol",
     "DurableExecutionsError",
     "InvocationError",
     "InvokeConfig",

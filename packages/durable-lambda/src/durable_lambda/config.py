@@ -1,0 +1,43 @@
+"""Operation configuration (the reference SDK's ``config`` module)."""
+
+from durable_lambda_context import (
+    BatchedInput,
+    CallbackConfig,
+    CheckpointMode,
+    ChildConfig,
+    CompletionConfig,
+    Duration,
+    InvokeConfig,
+    ItemBatcher,
+    ItemsPerBatchUnit,
+    JitterStrategy,
+    MapConfig,
+    Numeric,
+    ParallelConfig,
+    StepConfig,
+    StepFuture,
+    StepSemantics,
+    TerminationMode,
+    WaitForCallbackConfig,
+)
+
+__all__ = [
+    "BatchedInput",
+    "CallbackConfig",
+    "CheckpointMode",
+    "ChildConfig",
+    "CompletionConfig",
+    "Duration",
+    "InvokeConfig",
+    "ItemBatcher",
+    "ItemsPerBatchUnit",
+    "JitterStrategy",
+    "MapConfig",
+    "Numeric",
+    "ParallelConfig",
+    "StepConfig",
+    "StepFuture",
+    "StepSemantics",
+    "TerminationMode",
+    "WaitForCallbackConfig",
+]
