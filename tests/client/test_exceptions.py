@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, datetime
 
 import pytest
@@ -191,3 +192,37 @@ def test_module_constants() -> None:
         429,
         500,
     )
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        CheckpointError(
+            "throttled",
+            CheckpointErrorCategory.INVOCATION,
+            error={"Code": "TooManyRequestsException", "Message": "slow down"},
+            response_metadata={"HTTPStatusCode": 429},
+        ),
+        GetExecutionStateError("down"),
+        CallbackError("late", callback_id="cb"),
+        NonDeterministicExecutionError("diverged", step_id="2"),
+        StepInterruptedError("lost", step_id="3"),
+        CallableRuntimeError("boom", "ValueError", None, ["line"]),
+        OrderedLockError("broken", RuntimeError("x")),
+        BackgroundThreadError("failed", ValueError("v")),
+        TimedSuspendExecution("wait", 1.5),
+        OrphanedChildException("orphan", operation_id="op"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_exceptions_survive_pickle(error: BaseException) -> None:
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    assert vars(copy).keys() == vars(error).keys()
+    for name, value in vars(error).items():
+        copied = getattr(copy, name)
+        if isinstance(value, BaseException):
+            assert (type(copied), str(copied)) == (type(value), str(value))
+        else:
+            assert copied == value

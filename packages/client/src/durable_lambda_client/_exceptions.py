@@ -112,7 +112,25 @@ class AwsErrorMetadata(TypedDict, total=False):
     RetryAttempts: int | None
 
 
-class UnrecoverableError(DurableExecutionsError):
+def _restore(cls: type[BaseException], args: tuple[Any, ...]) -> BaseException:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    return error
+
+
+class _RestoredFromState(BaseException):
+    """Makes an exception with a custom constructor survive ``pickle``.
+
+    The default reduction calls ``cls(*self.args)``, which fails when the constructor
+    takes other arguments than the message; this one rebuilds the instance and its
+    attributes without calling ``__init__`` (e.g. across a process pool).
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.args), self.__dict__)
+
+
+class UnrecoverableError(_RestoredFromState, DurableExecutionsError):
     """An error after which the current invocation cannot carry on.
 
     Args:
@@ -344,7 +362,7 @@ class UserlandError(DurableExecutionsError):
     """Base of errors that stand for a failure of user code."""
 
 
-class CallableRuntimeError(UserlandError):
+class CallableRuntimeError(_RestoredFromState, UserlandError):
     """A user function failed; raised again on replay from the recorded ``ErrorObject``.
 
     ``error_type`` is the class name of the original exception, so callers can tell
@@ -380,7 +398,7 @@ class WaitForConditionError(DurableExecutionsError):
     """
 
 
-class OrderedLockError(DurableExecutionsError):
+class OrderedLockError(_RestoredFromState, DurableExecutionsError):
     """The FIFO lock is broken because an earlier holder failed.
 
     Args:
@@ -396,7 +414,7 @@ class OrderedLockError(DurableExecutionsError):
         self.source_exception = source_exception
 
 
-class BackgroundThreadError(BaseException):
+class BackgroundThreadError(_RestoredFromState, BaseException):
     """A background thread (the checkpointer) failed; carries the original error.
 
     A ``BaseException`` so that ``except Exception:`` in user code cannot swallow it.
@@ -411,7 +429,7 @@ class BackgroundThreadError(BaseException):
         self.source_exception = source_exception
 
 
-class SuspendExecution(BaseException):
+class SuspendExecution(_RestoredFromState, BaseException):
     """Ends the invocation with ``PENDING``: the execution waits for the service.
 
     A ``BaseException`` so that ``except Exception:`` in user code cannot swallow it.
@@ -444,7 +462,7 @@ class TimedSuspendExecution(SuspendExecution):
         return cls(message, datetime_timestamp.timestamp())
 
 
-class OrphanedChildException(BaseException):
+class OrphanedChildException(_RestoredFromState, BaseException):
     """A child of a finished map/parallel tried to checkpoint; its work is discarded.
 
     Args:
