@@ -84,15 +84,8 @@ class Expected:
     stragglers: set[int]
 
 
-def model(
-    behaviours: Sequence[str],
-    config: CompletionConfig,
-    slots: int,
-    choose: Callable[[list[int]], int],
-) -> Expected:
-    """Simulate a batch: ``choose`` picks which running item finishes next."""
-    total = len(behaviours)
-    has_criteria = any(
+def has_criteria(config: CompletionConfig) -> bool:
+    return any(
         value is not None
         for value in (
             config.min_successful,
@@ -101,27 +94,45 @@ def model(
         )
     )
 
-    def tolerance_exceeded(failures: int) -> bool:
-        if not has_criteria:
-            return failures > 0
-        count, pct = config.tolerated_failure_count, config.tolerated_failure_percentage
-        return (count is not None and failures > count) or (
-            pct is not None and failures / total * 100 > pct
-        )
 
-    def complete(successes: int, failures: int) -> bool:
-        minimum = config.min_successful
-        return successes + failures >= total or (minimum is not None and successes >= minimum)
+def tolerance_exceeded(config: CompletionConfig, total: int, failures: int) -> bool:
+    """The spec's rule, restated: fail-fast without criteria, else the set tolerances."""
+    if not has_criteria(config):
+        return failures > 0
+    count, pct = config.tolerated_failure_count, config.tolerated_failure_percentage
+    return (count is not None and failures > count) or (
+        pct is not None and total > 0 and failures / total * 100 > pct
+    )
 
-    def reason(successes: int, failures: int) -> CompletionReason:
-        if tolerance_exceeded(failures):
-            return CompletionReason.FAILURE_TOLERANCE_EXCEEDED
-        if successes + failures >= total:
-            return CompletionReason.ALL_COMPLETED
-        if config.min_successful is not None and successes >= config.min_successful:
-            return CompletionReason.MIN_SUCCESSFUL_REACHED
+
+def is_complete(config: CompletionConfig, total: int, successes: int, failures: int) -> bool:
+    minimum = config.min_successful
+    return successes + failures >= total or (minimum is not None and successes >= minimum)
+
+
+def expected_reason(
+    config: CompletionConfig, total: int, successes: int, failures: int
+) -> CompletionReason:
+    """The reason, checked in the spec's order."""
+    if tolerance_exceeded(config, total, failures):
+        return CompletionReason.FAILURE_TOLERANCE_EXCEEDED
+    if successes + failures >= total:
         return CompletionReason.ALL_COMPLETED
+    if config.min_successful is not None and successes >= config.min_successful:
+        return CompletionReason.MIN_SUCCESSFUL_REACHED
+    return CompletionReason.ALL_COMPLETED
 
+
+def model(
+    behaviours: Sequence[str],
+    config: CompletionConfig,
+    slots: int,
+    choose: Callable[[list[int]], int],
+) -> Expected:
+    """Simulate a batch: ``choose`` picks which running item finishes next."""
+    total = len(behaviours)
+    if total == 0:
+        return Expected("completed", CompletionReason.ALL_COMPLETED, None, {}, set(), [], [], set())
     pending = deque(range(total))
     running: list[int] = []
     items: dict[int, str] = {}
@@ -164,10 +175,12 @@ def model(
             items[index] = "FAILED"
         elif behaviour == SUSPEND_TIMED:
             timers.append(resume_time(index))
-        if complete(successes, failures) or tolerance_exceeded(failures):
+        if is_complete(config, total, successes, failures) or tolerance_exceeded(
+            config, total, failures
+        ):
             return Expected(
                 "completed",
-                reason(successes, failures),
+                expected_reason(config, total, successes, failures),
                 None,
                 items,
                 started,
