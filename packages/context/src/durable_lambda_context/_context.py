@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from durable_lambda_client import OperationSubType, OperationType
+from durable_lambda_client import OperationStatus, OperationSubType, OperationType
 from durable_lambda_context import _determinism
 from durable_lambda_context._batch import BatchResult, run_map, run_parallel
 from durable_lambda_context._callback import Callback, run_create_callback
@@ -50,6 +50,16 @@ U = TypeVar("U")
 R = TypeVar("R")
 
 _sdk_log = logging.getLogger("durable_lambda_context")
+
+_TERMINAL_STATUSES = frozenset(
+    {
+        OperationStatus.SUCCEEDED,
+        OperationStatus.FAILED,
+        OperationStatus.CANCELLED,
+        OperationStatus.STOPPED,
+        OperationStatus.TIMED_OUT,
+    }
+)
 
 
 class DurableContext(DurableContextProtocol):
@@ -157,6 +167,12 @@ class DurableContext(DurableContextProtocol):
                 fields=_determinism.differences(recorded, expected),
             )
             raise self._invocation.record_non_determinism(error)
+        if recorded is None or (
+            recorded.operation_type is OperationType.STEP
+            and recorded.status not in _TERMINAL_STATUSES
+        ):
+            # User code reached work that is not recorded as finished: replay is over.
+            self.state.track_replay(op_id)
         return op_id, checkpoint
 
     def _for_branch(self, item: ItemContext) -> DurableContext:
