@@ -127,6 +127,16 @@ class BatchResult(Generic[R]):
     Attributes:
         all: the items, in input order.
         completion_reason: why the batch stopped.
+
+    Example:
+        >>> result = BatchResult(
+        ...     [BatchItem(0, BatchItemStatus.SUCCEEDED, 4), BatchItem(1, BatchItemStatus.STARTED)],
+        ...     CompletionReason.MIN_SUCCESSFUL_REACHED,
+        ... )
+        >>> result.get_results(), result.started_count
+        ([4], 1)
+        >>> BatchResult.from_dict(result.to_dict()) == result
+        True
     """
 
     all: list[BatchItem[R]]

@@ -82,10 +82,10 @@ class BatchExecutor:
         completion_config: when the batch stops early; default
             ``CompletionConfig()``, which stops at the first failure.
         should_complete: an extra stop rule over the running counts, called
-            under the run's lock after every item outcome (keep it quick).
-            Return ``True`` to stop with the reason the rules infer, a
-            ``CompletionReason`` to stop with that reason, ``False``/``None``
-            to go on.
+            under the run's lock after every item outcome that did not
+            already end the batch (keep it quick). Return ``True`` to stop
+            with the reason the rules infer, a ``CompletionReason`` to stop
+            with that reason, ``False``/``None`` to go on.
         classify: maps an exception raised by an item to its outcome
             (``Succeeded``, ``Failed``, ``Suspended`` or ``Cancelled``);
             return ``None`` for the defaults, raise to make it fatal. The
@@ -106,6 +106,14 @@ class BatchExecutor:
     A fatal exception (an item's ``BaseException`` that is not classified,
     or any failure of the hooks or of the executor itself) closes the batch
     and is raised by :meth:`run` in the calling thread.
+
+    Example:
+        >>> executor = BatchExecutor(2, CompletionConfig(tolerated_failure_count=1))
+        >>> outcome = executor.map(lambda x: 10 // x, [5, 0, 2])
+        >>> outcome.result.get_results(), outcome.result.completion_reason.value
+        ([2, 5], 'ALL_COMPLETED')
+        >>> outcome.result.get_errors()[0].message
+        'integer division or modulo by zero'
     """
 
     def __init__(

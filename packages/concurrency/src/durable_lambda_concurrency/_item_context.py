@@ -46,6 +46,7 @@ class RunControl:
             self._writers_drained.wait()
 
     def enter_write(self, index: int) -> None:
+        """Open a write block for item ``index``, or raise ``ItemCancelled`` if closed."""
         with self.lock:
             if self.closed:
                 msg = f"batch item {index} may not write: the batch has closed"
@@ -53,6 +54,7 @@ class RunControl:
             self._writers += 1
 
     def exit_write(self) -> None:
+        """Close a write block, waking a closing run waiting for the last one."""
         with self.lock:
             self._writers -= 1
             if self._writers == 0:
