@@ -86,7 +86,12 @@ def test_never_more_than_max_concurrency_at_once(slots: int) -> None:
 
 def test_no_limit_starts_every_item_together() -> None:
     barrier = threading.Barrier(6, timeout=WAIT)
-    result = completed(BatchExecutor(None, ALL).map(lambda x: (barrier.wait(), x)[1], range(6)))
+
+    def item(x: int) -> int:
+        barrier.wait()
+        return x
+
+    result = completed(BatchExecutor(None, ALL).map(item, range(6)))
     assert result.get_results() == list(range(6))
 
 

@@ -46,21 +46,15 @@ class BatchItemStatus(Enum):
     STARTED = "STARTED"
 
 
-def _status_from_wire(value: Any) -> BatchItemStatus:
-    for status in BatchItemStatus:
-        if status.value == value:
-            return status
-    allowed = ", ".join(status.value for status in BatchItemStatus)
-    msg = f"BatchItem status must be one of {allowed}, got: {value!r}"
-    raise BatchFormatError(msg)
+E = TypeVar("E", BatchItemStatus, CompletionReason)
 
 
-def _reason_from_wire(value: Any) -> CompletionReason:
-    for reason in CompletionReason:
-        if reason.value == value:
-            return reason
-    allowed = ", ".join(reason.value for reason in CompletionReason)
-    msg = f"completionReason must be one of {allowed}, got: {value!r}"
+def _from_wire(enum: type[E], value: Any, field: str) -> E:
+    for member in enum:
+        if member.value == value:
+            return member
+    allowed = ", ".join(member.value for member in enum)
+    msg = f"{field} must be one of {allowed}, got: {value!r}"
     raise BatchFormatError(msg)
 
 
@@ -114,7 +108,8 @@ class BatchItem(Generic[R]):
         error: ErrorRecord | None = None
         if error_data:
             error = (error_factory or ErrorInfo.from_dict)(error_data)
-        return cls(index, _status_from_wire(data.get("status")), data.get("result"), error)
+        status = _from_wire(BatchItemStatus, data.get("status"), "BatchItem status")
+        return cls(index, status, data.get("result"), error)
 
 
 @dataclass(frozen=True)
@@ -199,7 +194,7 @@ class BatchResult(Generic[R]):
                 result.completion_reason.value,
             )
             return result
-        return cls(items, _reason_from_wire(reason_value))
+        return cls(items, _from_wire(CompletionReason, reason_value, "completionReason"))
 
     @classmethod
     def from_items(

@@ -70,6 +70,8 @@ CompletionPredicate: TypeAlias = Callable[[BatchProgress], bool | CompletionReas
 ResumeHook: TypeAlias = Callable[[int], None]
 """Called with the item index just before a timed-suspended item runs again."""
 
+_ItemState: TypeAlias = ExecutableWithState[Callable[[ItemContext], R], R]
+
 _run_numbers = itertools.count(1)
 
 
@@ -187,7 +189,7 @@ class _Run(Generic[R]):
         self.lock = lock
         self.work_ready = threading.Condition(lock)
         self.state_changed = threading.Condition(lock)
-        self.states: list[ExecutableWithState[Callable[[ItemContext], R], R]] = [
+        self.states: list[_ItemState[R]] = [
             ExecutableWithState(Executable(index, task)) for index, task in enumerate(tasks)
         ]
         self.ready: deque[int] = deque(range(len(tasks)))
@@ -267,7 +269,7 @@ class _Run(Generic[R]):
                     self.fatal = error
                 self._close_locked(None)
 
-    def _wait_for_next_locked(self) -> ExecutableWithState[Callable[[ItemContext], R], R] | None:
+    def _wait_for_next_locked(self) -> _ItemState[R] | None:
         while not self.control.closed:
             if self.ready:
                 return self._start_next_locked()
@@ -276,7 +278,7 @@ class _Run(Generic[R]):
 
     # -- shared steps ----------------------------------------------------------
 
-    def _start_next_locked(self) -> ExecutableWithState[Callable[[ItemContext], R], R]:
+    def _start_next_locked(self) -> _ItemState[R]:
         state = self.states[self.ready.popleft()]
         if not state.was_started:
             self.ever_started += 1
@@ -284,7 +286,7 @@ class _Run(Generic[R]):
         self.running += 1
         return state
 
-    def _attempt(self, state: ExecutableWithState[Callable[[ItemContext], R], R]) -> ItemOutcome[R]:
+    def _attempt(self, state: _ItemState[R]) -> ItemOutcome[R]:
         """Run one attempt of an item outside the lock and classify how it ended."""
         index = state.index
         attempt = state.attempts
@@ -313,7 +315,7 @@ class _Run(Generic[R]):
 
     def _record_locked(
         self,
-        state: ExecutableWithState[Callable[[ItemContext], R], R],
+        state: _ItemState[R],
         outcome: ItemOutcome[R],
     ) -> None:
         """Apply one outcome and decide whether the batch is over (lock held)."""
