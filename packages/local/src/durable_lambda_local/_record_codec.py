@@ -1,0 +1,196 @@
+"""JSON text for records, as the SQLite store keeps them.
+
+Each record becomes one JSON object of its fields; fields still at their default are
+left out, so rows stay small. Enums are written as their wire strings, error objects and
+event details in their wire form, and timestamps inside wire forms as
+``{"$ms": <epoch ms>}`` so they come back as the same aware datetimes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+from durable_lambda_client import (
+    EVENT_DETAILS_TYPES,
+    CheckpointOutput,
+    ErrorObject,
+    EventType,
+    ExecutionStatus,
+    OperationStatus,
+    OperationSubType,
+    OperationType,
+)
+from durable_lambda_local._clock import datetime_to_ms, ms_to_datetime
+from durable_lambda_local._records import (
+    EventRecord,
+    ExecutionRecord,
+    InvocationRecord,
+    OperationRecord,
+)
+
+__all__ = [
+    "decode_checkpoint_output",
+    "decode_event",
+    "decode_execution",
+    "decode_invocation",
+    "decode_operation",
+    "encode_checkpoint_output",
+    "encode_event",
+    "encode_execution",
+    "encode_invocation",
+    "encode_operation",
+]
+
+R = TypeVar("R")
+
+_MS_KEY = "$ms"
+_NO_DEFAULT = object()
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return {_MS_KEY: datetime_to_ms(value)}
+    raise TypeError(f"cannot store a {type(value).__name__} as JSON")
+
+
+def _json_object_hook(data: dict[str, Any]) -> Any:
+    if len(data) == 1 and _MS_KEY in data:
+        return ms_to_datetime(data[_MS_KEY])
+    return data
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, separators=(",", ":"), default=_json_default)
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, object_hook=_json_object_hook)
+
+
+def _error(value: Mapping[str, Any]) -> ErrorObject:
+    return ErrorObject.from_dict(value)
+
+
+class _RecordCodec:
+    """Field-by-field JSON for one record class."""
+
+    def __init__(self, cls: type[Any], decoders: Mapping[str, Callable[[Any], Any]]) -> None:
+        self._cls = cls
+        self._decoders = decoders
+        self._defaults: dict[str, object] = {}
+        self._names: list[str] = []
+        for item in dataclasses.fields(cls):
+            self._names.append(item.name)
+            if item.default is not dataclasses.MISSING:
+                self._defaults[item.name] = item.default
+
+    def encode(self, record: object) -> str:
+        data: dict[str, object] = {}
+        for name in self._names:
+            value = getattr(record, name)
+            default = self._defaults.get(name, _NO_DEFAULT)
+            if default is not _NO_DEFAULT and value == default:
+                continue
+            if isinstance(value, Enum):
+                value = value.value
+            elif isinstance(value, ErrorObject):
+                value = value.to_dict()
+            data[name] = value
+        return _dumps(data)
+
+    def decode(self, text: str) -> Any:
+        data = _loads(text)
+        for name, decode in self._decoders.items():
+            if data.get(name) is not None:
+                data[name] = decode(data[name])
+        return self._cls(**data)
+
+
+_EXECUTIONS = _RecordCodec(
+    ExecutionRecord,
+    {"status": ExecutionStatus, "checkpointed_outcome": ExecutionStatus, "error": _error},
+)
+_OPERATIONS = _RecordCodec(
+    OperationRecord,
+    {
+        "operation_type": OperationType,
+        "status": OperationStatus,
+        "sub_type": OperationSubType,
+        "error": _error,
+    },
+)
+_INVOCATIONS = _RecordCodec(InvocationRecord, {"error": _error})
+
+
+def encode_execution(record: ExecutionRecord) -> str:
+    return _EXECUTIONS.encode(record)
+
+
+def decode_execution(text: str) -> ExecutionRecord:
+    record: ExecutionRecord = _EXECUTIONS.decode(text)
+    return record
+
+
+def encode_operation(record: OperationRecord) -> str:
+    return _OPERATIONS.encode(record)
+
+
+def decode_operation(text: str) -> OperationRecord:
+    record: OperationRecord = _OPERATIONS.decode(text)
+    return record
+
+
+def encode_invocation(record: InvocationRecord) -> str:
+    return _INVOCATIONS.encode(record)
+
+
+def decode_invocation(text: str) -> InvocationRecord:
+    record: InvocationRecord = _INVOCATIONS.decode(text)
+    return record
+
+
+def encode_event(record: EventRecord) -> str:
+    data: dict[str, object] = {
+        "execution_id": record.execution_id,
+        "event_id": record.event_id,
+        "event_type": record.event_type.value,
+        "timestamp_ms": record.timestamp_ms,
+        "details": record.details.to_dict(),
+    }
+    for name in ("operation_id", "name", "parent_id", "sub_type"):
+        value = getattr(record, name)
+        if value is not None:
+            data[name] = value
+    return _dumps(data)
+
+
+def decode_event(text: str) -> EventRecord:
+    data = _loads(text)
+    event_type = EventType(data["event_type"])
+    return EventRecord(
+        execution_id=data["execution_id"],
+        event_id=data["event_id"],
+        event_type=event_type,
+        timestamp_ms=data["timestamp_ms"],
+        details=EVENT_DETAILS_TYPES[event_type].from_dict(data["details"]),
+        operation_id=data.get("operation_id"),
+        name=data.get("name"),
+        parent_id=data.get("parent_id"),
+        sub_type=data.get("sub_type"),
+    )
+
+
+def encode_checkpoint_output(output: CheckpointOutput) -> str:
+    data = output.to_dict()
+    if not output.checkpoint_token:
+        data["CheckpointToken"] = ""
+    return _dumps(data)
+
+
+def decode_checkpoint_output(text: str) -> CheckpointOutput:
+    return CheckpointOutput.from_dict(_loads(text))

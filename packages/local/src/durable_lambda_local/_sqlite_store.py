@@ -1,0 +1,413 @@
+"""A durable store in one SQLite file: the default of the local server.
+
+One table per entity (executions, operations, events, timers, callbacks, idempotency,
+invocations), a ``schema_version`` table for migrations, WAL journaling, and one write
+transaction per change set. Rows hold the record as compact JSON next to the columns
+that are searched or ordered on, so a checkpoint writes only the rows it changed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from durable_lambda_local._record_codec import (
+    decode_checkpoint_output,
+    decode_event,
+    decode_execution,
+    decode_invocation,
+    decode_operation,
+    encode_checkpoint_output,
+    encode_event,
+    encode_execution,
+    encode_invocation,
+    encode_operation,
+)
+from durable_lambda_local._records import (
+    TERMINAL_EXECUTION_STATUSES,
+    CallbackRecord,
+    Changeset,
+    EventRecord,
+    ExecutionQuery,
+    ExecutionRecord,
+    IdempotencyRecord,
+    InvocationRecord,
+    OperationRecord,
+)
+from durable_lambda_local._store import Store
+from durable_lambda_local._timers import TimerKey, TimerKind
+
+__all__ = ["SCHEMA_VERSION", "SqliteStore"]
+
+SCHEMA_VERSION = 1
+
+_SCHEMA_V1 = """
+CREATE TABLE executions (
+    execution_id TEXT PRIMARY KEY,
+    function_name TEXT NOT NULL,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    status TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE UNIQUE INDEX executions_by_name ON executions (function_name, name);
+CREATE INDEX executions_by_start ON executions (function_name, start_ms, execution_id);
+CREATE INDEX executions_by_status ON executions (status);
+CREATE TABLE operations (
+    execution_id TEXT NOT NULL,
+    operation_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (execution_id, operation_id)
+) WITHOUT ROWID;
+CREATE TABLE events (
+    execution_id TEXT NOT NULL,
+    event_id INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (execution_id, event_id)
+) WITHOUT ROWID;
+CREATE TABLE timers (
+    execution_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    operation_id TEXT NOT NULL,
+    due_ms INTEGER NOT NULL,
+    PRIMARY KEY (execution_id, kind, operation_id)
+) WITHOUT ROWID;
+CREATE INDEX timers_by_due ON timers (due_ms);
+CREATE TABLE callbacks (
+    callback_id TEXT PRIMARY KEY,
+    execution_id TEXT NOT NULL,
+    operation_id TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX callbacks_by_execution ON callbacks (execution_id);
+CREATE TABLE idempotency (
+    execution_id TEXT NOT NULL,
+    client_token TEXT NOT NULL,
+    checkpoint_token TEXT NOT NULL,
+    response TEXT NOT NULL,
+    expires_ms INTEGER NOT NULL,
+    PRIMARY KEY (execution_id, client_token)
+) WITHOUT ROWID;
+CREATE TABLE invocations (
+    execution_id TEXT NOT NULL,
+    invocation_id TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (execution_id, invocation_id)
+) WITHOUT ROWID;
+"""
+
+_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+
+_PER_EXECUTION_TABLES = (
+    "operations",
+    "events",
+    "timers",
+    "callbacks",
+    "idempotency",
+    "invocations",
+)
+
+
+class SqliteStore(Store):
+    """Executions in a SQLite database file that survives restarts.
+
+    Args:
+        path: the database file (created with its schema when missing); ``":memory:"``
+            gives a private in-memory database, handy for tests.
+
+    Raises:
+        RuntimeError: the file was written by a newer version of this package (its
+            schema version is unknown here).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = str(path)
+        self._lock = threading.Lock()
+        self._connection = sqlite3.connect(
+            self._path, check_same_thread=False, isolation_level=None
+        )
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        self._connection.execute("PRAGMA synchronous=NORMAL")
+        self._connection.execute("PRAGMA foreign_keys=OFF")
+        self._migrate()
+
+    @property
+    def path(self) -> str:
+        """The database file."""
+        return self._path
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open database."""
+        with self._lock:
+            return self._read_version()
+
+    def _read_version(self) -> int:
+        row = self._connection.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_version'"
+        ).fetchone()
+        if row is None:
+            return 0
+        version = self._connection.execute("SELECT version FROM schema_version").fetchone()
+        return 0 if version is None else int(version[0])
+
+    def _migrate(self) -> None:
+        with self._lock:
+            current = self._read_version()
+            if current > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"database {self._path} has schema version {current}; this version of "
+                    f"durable-lambda-local reads versions up to {SCHEMA_VERSION}"
+                )
+            if current == SCHEMA_VERSION:
+                return
+            connection = self._connection
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                if current == 0:
+                    connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+                    connection.execute("INSERT INTO schema_version VALUES (0)")
+                for version in range(current + 1, SCHEMA_VERSION + 1):
+                    for statement in _MIGRATIONS[version].split(";"):
+                        if statement.strip():
+                            connection.execute(statement)
+                    connection.execute("UPDATE schema_version SET version = ?", (version,))
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    def commit(self, changes: Changeset) -> None:
+        connection = self._connection
+        with self._lock:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                self._write(connection, changes)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+    def _write(self, connection: sqlite3.Connection, changes: Changeset) -> None:
+        for execution_id in changes.deleted_executions:
+            connection.execute("DELETE FROM executions WHERE execution_id = ?", (execution_id,))
+            for table in _PER_EXECUTION_TABLES:
+                connection.execute(f"DELETE FROM {table} WHERE execution_id = ?", (execution_id,))
+        if changes.executions:
+            connection.executemany(
+                "INSERT OR REPLACE INTO executions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        record.execution_id,
+                        record.function_name,
+                        record.name,
+                        record.version,
+                        record.status.value,
+                        record.start_ms,
+                        encode_execution(record),
+                    )
+                    for record in changes.executions.values()
+                ],
+            )
+        if changes.operations:
+            connection.executemany(
+                "INSERT OR REPLACE INTO operations VALUES (?, ?, ?, ?)",
+                [
+                    (
+                        record.execution_id,
+                        record.operation_id,
+                        record.position,
+                        encode_operation(record),
+                    )
+                    for record in changes.operations.values()
+                ],
+            )
+        if changes.events:
+            connection.executemany(
+                "INSERT INTO events VALUES (?, ?, ?)",
+                [
+                    (event.execution_id, event.event_id, encode_event(event))
+                    for event in changes.events
+                ],
+            )
+        if changes.callbacks:
+            connection.executemany(
+                "INSERT OR REPLACE INTO callbacks VALUES (?, ?, ?)",
+                [
+                    (callback.callback_id, callback.execution_id, callback.operation_id)
+                    for callback in changes.callbacks
+                ],
+            )
+        if changes.idempotency:
+            connection.executemany(
+                "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?)",
+                [
+                    (
+                        record.execution_id,
+                        record.client_token,
+                        record.checkpoint_token,
+                        encode_checkpoint_output(record.response),
+                        record.expires_ms,
+                    )
+                    for record in changes.idempotency
+                ],
+            )
+        if changes.invocations:
+            connection.executemany(
+                "INSERT OR REPLACE INTO invocations VALUES (?, ?, ?, ?)",
+                [
+                    (
+                        record.execution_id,
+                        record.invocation_id,
+                        record.start_ms,
+                        encode_invocation(record),
+                    )
+                    for record in changes.invocations.values()
+                ],
+            )
+        for execution_id in changes.cleared_timer_executions:
+            connection.execute("DELETE FROM timers WHERE execution_id = ?", (execution_id,))
+        if changes.cancelled_timers:
+            connection.executemany(
+                "DELETE FROM timers WHERE execution_id = ? AND kind = ? AND operation_id = ?",
+                [
+                    (key.execution_id, key.kind.value, key.operation_id)
+                    for key in changes.cancelled_timers
+                ],
+            )
+        if changes.armed_timers:
+            connection.executemany(
+                "INSERT OR REPLACE INTO timers VALUES (?, ?, ?, ?)",
+                [
+                    (key.execution_id, key.kind.value, key.operation_id, due_ms)
+                    for key, due_ms in changes.armed_timers.items()
+                ],
+            )
+
+    def _query(self, sql: str, parameters: Iterable[object] = ()) -> list[tuple[object, ...]]:
+        with self._lock:
+            return self._connection.execute(sql, tuple(parameters)).fetchall()
+
+    def load_execution(self, execution_id: str) -> ExecutionRecord | None:
+        rows = self._query("SELECT record FROM executions WHERE execution_id = ?", (execution_id,))
+        return decode_execution(str(rows[0][0])) if rows else None
+
+    def find_execution_by_name(self, function_name: str, name: str) -> ExecutionRecord | None:
+        rows = self._query(
+            "SELECT record FROM executions WHERE function_name = ? AND name = ?",
+            (function_name, name),
+        )
+        return decode_execution(str(rows[0][0])) if rows else None
+
+    def load_operations(self, execution_id: str) -> list[OperationRecord]:
+        rows = self._query(
+            "SELECT record FROM operations WHERE execution_id = ? ORDER BY position",
+            (execution_id,),
+        )
+        return [decode_operation(str(row[0])) for row in rows]
+
+    def read_events(
+        self, execution_id: str, start_event_id: int, limit: int, *, reverse: bool = False
+    ) -> list[EventRecord]:
+        if reverse:
+            sql = (
+                "SELECT record FROM events WHERE execution_id = ? AND event_id <= ? "
+                "ORDER BY event_id DESC LIMIT ?"
+            )
+        else:
+            sql = (
+                "SELECT record FROM events WHERE execution_id = ? AND event_id >= ? "
+                "ORDER BY event_id LIMIT ?"
+            )
+        rows = self._query(sql, (execution_id, start_event_id, limit))
+        return [decode_event(str(row[0])) for row in rows]
+
+    def list_executions(self, query: ExecutionQuery) -> list[ExecutionRecord]:
+        clauses = ["function_name = ?"]
+        parameters: list[object] = [query.function_name]
+        if query.version is not None:
+            clauses.append("version = ?")
+            parameters.append(query.version)
+        if query.name is not None:
+            clauses.append("name = ?")
+            parameters.append(query.name)
+        if query.statuses is not None:
+            clauses.append(f"status IN ({', '.join('?' for _ in query.statuses)})")
+            parameters.extend(sorted(status.value for status in query.statuses))
+        if query.started_after_ms is not None:
+            clauses.append("start_ms >= ?")
+            parameters.append(query.started_after_ms)
+        if query.started_before_ms is not None:
+            clauses.append("start_ms <= ?")
+            parameters.append(query.started_before_ms)
+        direction = "ASC" if query.oldest_first else "DESC"
+        if query.after is not None:
+            clauses.append(f"(start_ms, execution_id) {'>' if query.oldest_first else '<'} (?, ?)")
+            parameters.extend(query.after)
+        sql = (
+            f"SELECT record FROM executions WHERE {' AND '.join(clauses)} "
+            f"ORDER BY start_ms {direction}, execution_id {direction} LIMIT ?"
+        )
+        parameters.append(query.limit)
+        return [decode_execution(str(row[0])) for row in self._query(sql, parameters)]
+
+    def find_callback(self, callback_id: str) -> CallbackRecord | None:
+        rows = self._query(
+            "SELECT execution_id, operation_id FROM callbacks WHERE callback_id = ?",
+            (callback_id,),
+        )
+        if not rows:
+            return None
+        return CallbackRecord(callback_id, str(rows[0][0]), str(rows[0][1]))
+
+    def load_timers(self) -> list[tuple[TimerKey, int]]:
+        rows = self._query("SELECT execution_id, kind, operation_id, due_ms FROM timers")
+        return [
+            (TimerKey(str(row[0]), TimerKind(row[1]), str(row[2])), int(str(row[3])))
+            for row in rows
+        ]
+
+    def load_unfinished_executions(self) -> list[ExecutionRecord]:
+        terminal = sorted(status.value for status in TERMINAL_EXECUTION_STATUSES)
+        rows = self._query(
+            f"SELECT record FROM executions WHERE status NOT IN "
+            f"({', '.join('?' for _ in terminal)}) ORDER BY start_ms",
+            terminal,
+        )
+        return [decode_execution(str(row[0])) for row in rows]
+
+    def load_idempotency(self, execution_id: str, client_token: str) -> IdempotencyRecord | None:
+        rows = self._query(
+            "SELECT checkpoint_token, response, expires_ms FROM idempotency "
+            "WHERE execution_id = ? AND client_token = ?",
+            (execution_id, client_token),
+        )
+        if not rows:
+            return None
+        token, response, expires = rows[0]
+        return IdempotencyRecord(
+            execution_id,
+            client_token,
+            str(token),
+            decode_checkpoint_output(str(response)),
+            int(str(expires)),
+        )
+
+    def load_invocations(self, execution_id: str) -> list[InvocationRecord]:
+        rows = self._query(
+            "SELECT record FROM invocations WHERE execution_id = ? ORDER BY start_ms",
+            (execution_id,),
+        )
+        return [decode_invocation(str(row[0])) for row in rows]
+
+    def purge_idempotency(self, before_ms: int) -> None:
+        with self._lock:
+            self._connection.execute("DELETE FROM idempotency WHERE expires_ms < ?", (before_ms,))
