@@ -342,7 +342,7 @@ class DurableContext(DurableContextProtocol):
         function_name: str,
         payload: Any,
         name: str | None = None,
-        config: None = None,
+        config: InvokeConfig[Any, Any] | None = None,
     ) -> Any: ...
 
     @overload
@@ -354,15 +354,6 @@ class DurableContext(DurableContextProtocol):
         config: InvokeConfig[Any, Any] | None = None,
         *,
         result_type: type[R],
-    ) -> R: ...
-
-    @overload
-    def invoke(
-        self,
-        function_name: str,
-        payload: Any,
-        name: str | None = None,
-        config: InvokeConfig[Any, R] | None = None,
     ) -> R: ...
 
     def invoke(
