@@ -16,7 +16,7 @@ import pytest
 
 from durable_lambda_serdes import EXTENDED_TYPES_SERDES, ExtendedTypeSerDes
 
-from .conftest import StandInBatchResult
+from .conftest import NO_CONTEXT, StandInBatchResult
 
 UTC = datetime.UTC
 
@@ -98,29 +98,29 @@ BATCH_RESULT_PAYLOAD = (
 
 @pytest.mark.parametrize(("value", "text"), PLAIN_JSON)
 def test_primitives_and_lists_of_primitives_are_plain_compact_json(value: Any, text: str) -> None:
-    assert EXTENDED_TYPES_SERDES.serialize(value, None) == text
-    assert EXTENDED_TYPES_SERDES.deserialize(text, None) == value
+    assert EXTENDED_TYPES_SERDES.serialize(value, NO_CONTEXT) == text
+    assert EXTENDED_TYPES_SERDES.deserialize(text, NO_CONTEXT) == value
 
 
 def test_float_nan_is_written_as_json_does() -> None:
-    assert EXTENDED_TYPES_SERDES.serialize(math.nan, None) == "NaN"
-    assert EXTENDED_TYPES_SERDES.serialize({"x": math.inf}, None) == (
+    assert EXTENDED_TYPES_SERDES.serialize(math.nan, NO_CONTEXT) == "NaN"
+    assert EXTENDED_TYPES_SERDES.serialize({"x": math.inf}, NO_CONTEXT) == (
         '{"t":"m","v":{"x":{"t":"f","v":Infinity}}}'
     )
-    assert math.isnan(EXTENDED_TYPES_SERDES.deserialize("NaN", None))
+    assert math.isnan(EXTENDED_TYPES_SERDES.deserialize("NaN", NO_CONTEXT))
 
 
 @pytest.mark.parametrize(("value", "text"), ENVELOPES)
 def test_other_values_are_enveloped_at_every_level(value: Any, text: str) -> None:
-    assert EXTENDED_TYPES_SERDES.serialize(value, None) == text
-    decoded = EXTENDED_TYPES_SERDES.deserialize(text, None)
+    assert EXTENDED_TYPES_SERDES.serialize(value, NO_CONTEXT) == text
+    decoded = EXTENDED_TYPES_SERDES.deserialize(text, NO_CONTEXT)
     assert decoded == value
     assert type(decoded) is type(value)
 
 
 def test_d01_order_with_extended_types_round_trips_with_the_same_types() -> None:
-    assert EXTENDED_TYPES_SERDES.serialize(D01_VALUE, None) == D01_PAYLOAD
-    decoded = EXTENDED_TYPES_SERDES.deserialize(D01_PAYLOAD, None)
+    assert EXTENDED_TYPES_SERDES.serialize(D01_VALUE, NO_CONTEXT) == D01_PAYLOAD
+    decoded = EXTENDED_TYPES_SERDES.deserialize(D01_PAYLOAD, NO_CONTEXT)
     assert decoded == D01_VALUE
     assert {key: type(item) for key, item in decoded.items()} == {
         key: type(item) for key, item in D01_VALUE.items()
@@ -128,10 +128,10 @@ def test_d01_order_with_extended_types_round_trips_with_the_same_types() -> None
 
 
 def test_non_str_keys_are_written_as_strings_and_read_back_as_strings() -> None:
-    text = EXTENDED_TYPES_SERDES.serialize({1: 2}, None)
+    text = EXTENDED_TYPES_SERDES.serialize({1: 2}, NO_CONTEXT)
     assert text == '{"t":"m","v":{"1":{"t":"i","v":2}}}'
-    assert EXTENDED_TYPES_SERDES.deserialize(text, None) == {"1": 2}
-    assert EXTENDED_TYPES_SERDES.serialize({1.5: None, True: 1, None: 0}, None) == (
+    assert EXTENDED_TYPES_SERDES.deserialize(text, NO_CONTEXT) == {"1": 2}
+    assert EXTENDED_TYPES_SERDES.serialize({1.5: None, True: 1, None: 0}, NO_CONTEXT) == (
         '{"t":"m","v":{"1.5":{"t":"n","v":null},"true":{"t":"i","v":1},"null":{"t":"i","v":0}}}'
     )
 
@@ -145,14 +145,14 @@ def test_batch_result_envelope_is_the_reference_text(
 
 
 def test_dt_accepts_a_trailing_z() -> None:
-    decoded = EXTENDED_TYPES_SERDES.deserialize('{"t":"dt","v":"2024-01-02T03:04:05Z"}', None)
+    decoded = EXTENDED_TYPES_SERDES.deserialize('{"t":"dt","v":"2024-01-02T03:04:05Z"}', NO_CONTEXT)
     assert decoded == datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert decoded.utcoffset() == datetime.timedelta(0)
 
 
 def test_nested_values_that_are_not_envelopes_are_returned_as_they_are() -> None:
     payload = '{"t":"l","v":[1,"x",{"a":{"t":"i","v":1}},[{"t":"i","v":2}]]}'
-    assert EXTENDED_TYPES_SERDES.deserialize(payload, None) == [
+    assert EXTENDED_TYPES_SERDES.deserialize(payload, NO_CONTEXT) == [
         1,
         "x",
         {"a": {"t": "i", "v": 1}},
@@ -160,28 +160,28 @@ def test_nested_values_that_are_not_envelopes_are_returned_as_they_are() -> None
     ]
     # A dict body is never itself read as an envelope, even with "t" and "v" keys.
     body = '{"t":"m","v":{"t":"s","v":"x"}}'
-    assert EXTENDED_TYPES_SERDES.deserialize(body, None) == {"t": "s", "v": "x"}
+    assert EXTENDED_TYPES_SERDES.deserialize(body, NO_CONTEXT) == {"t": "s", "v": "x"}
 
 
 def test_user_dicts_with_t_and_v_keys_round_trip() -> None:
     value = {"t": "s", "v": "x", "nested": [{"t": 1, "v": {"t": "i"}}]}
-    text = EXTENDED_TYPES_SERDES.serialize(value, None)
-    assert EXTENDED_TYPES_SERDES.deserialize(text, None) == value
+    text = EXTENDED_TYPES_SERDES.serialize(value, NO_CONTEXT)
+    assert EXTENDED_TYPES_SERDES.deserialize(text, NO_CONTEXT) == value
 
 
 def test_scalars_under_their_tags_are_converted_as_the_reference_does() -> None:
-    assert EXTENDED_TYPES_SERDES.deserialize('{"t":"i","v":"12"}', None) == 12
-    assert EXTENDED_TYPES_SERDES.deserialize('{"t":"s","v":5}', None) == "5"
-    assert EXTENDED_TYPES_SERDES.deserialize('{"t":"f","v":1}', None) == 1.0
-    assert EXTENDED_TYPES_SERDES.deserialize('{"t":"b","v":0}', None) is False
-    assert EXTENDED_TYPES_SERDES.deserialize('{"t":"n","v":7}', None) is None
+    assert EXTENDED_TYPES_SERDES.deserialize('{"t":"i","v":"12"}', NO_CONTEXT) == 12
+    assert EXTENDED_TYPES_SERDES.deserialize('{"t":"s","v":5}', NO_CONTEXT) == "5"
+    assert EXTENDED_TYPES_SERDES.deserialize('{"t":"f","v":1}', NO_CONTEXT) == 1.0
+    assert EXTENDED_TYPES_SERDES.deserialize('{"t":"b","v":0}', NO_CONTEXT) is False
+    assert EXTENDED_TYPES_SERDES.deserialize('{"t":"n","v":7}', NO_CONTEXT) is None
 
 
 def test_bytearray_and_memoryview_come_back_as_bytes() -> None:
     for value in (bytearray(b"hi"), memoryview(b"hi")):
-        text = EXTENDED_TYPES_SERDES.serialize(value, None)
+        text = EXTENDED_TYPES_SERDES.serialize(value, NO_CONTEXT)
         assert text == '{"t":"B","v":"aGk="}'
-        assert EXTENDED_TYPES_SERDES.deserialize(text, None) == b"hi"
+        assert EXTENDED_TYPES_SERDES.deserialize(text, NO_CONTEXT) == b"hi"
 
 
 def test_enum_members_are_written_as_their_values() -> None:
@@ -193,11 +193,11 @@ def test_enum_members_are_written_as_their_values() -> None:
     class Size(enum.IntEnum):
         BIG = 3
 
-    assert EXTENDED_TYPES_SERDES.serialize(Colour.RED, None) == '"red"'
-    assert EXTENDED_TYPES_SERDES.serialize([Colour.RED, Size.BIG], None) == '["red",3]'
-    text = EXTENDED_TYPES_SERDES.serialize({"c": Colour.RED, Size.BIG: Size.BIG}, None)
+    assert EXTENDED_TYPES_SERDES.serialize(Colour.RED, NO_CONTEXT) == '"red"'
+    assert EXTENDED_TYPES_SERDES.serialize([Colour.RED, Size.BIG], NO_CONTEXT) == '["red",3]'
+    text = EXTENDED_TYPES_SERDES.serialize({"c": Colour.RED, Size.BIG: Size.BIG}, NO_CONTEXT)
     assert text == '{"t":"m","v":{"c":{"t":"s","v":"red"},"3":{"t":"i","v":3}}}'
-    decoded = EXTENDED_TYPES_SERDES.deserialize(text, None)
+    decoded = EXTENDED_TYPES_SERDES.deserialize(text, NO_CONTEXT)
     assert decoded == {"c": "red", "3": 3}
     assert type(decoded["c"]) is str
     assert type(decoded["3"]) is int

@@ -73,7 +73,7 @@ class _FamilyCodec:
         except LocatedError as error:
             raise error.public() from error.__cause__
 
-    def decode(self, tag: TypeTag, value: Any) -> Any:
+    def decode(self, tag: TypeTag | str, value: Any) -> Any:
         """Return the value written as ``value`` under ``tag``.
 
         ``value`` may hold nested envelopes as dicts (parsed JSON) or as

@@ -201,6 +201,16 @@ def find_cycle(value: Any) -> list[Any] | None:
     return None
 
 
+def _recursion_problem(value: Any) -> LocatedError:
+    cycle = find_cycle(value)
+    if cycle is not None:
+        return LocatedError("Circular reference: the value contains itself").within(cycle)
+    return LocatedError(
+        "Value is nested too deeply to serialize",
+        "the interpreter's recursion limit was reached",
+    )
+
+
 def encode_checked(value: Any, registry: TypeRegistry) -> EncodedValue:
     """``encode_value``, with recursion-limit failures explained (cycle or depth).
 
@@ -211,20 +221,15 @@ def encode_checked(value: Any, registry: TypeRegistry) -> EncodedValue:
     try:
         return encode_value(value, registry)
     except RecursionError:
-        cycle = find_cycle(value)
-        if cycle is not None:
-            raise LocatedError("Circular reference: the value contains itself").within(
-                cycle
-            ) from None
-        raise LocatedError(
-            "Value is nested too deeply to serialize",
-            "the interpreter's recursion limit was reached",
-        ) from None
+        raise _recursion_problem(value) from None
 
 
 def serialize_checked(value: Any, registry: TypeRegistry) -> str:
     """The envelope text of ``value``, or a ``LocatedError`` saying what and where."""
-    return COMPACT_JSON(encoded_to_json(encode_checked(value, registry)))
+    try:
+        return COMPACT_JSON(encoded_to_json(encode_value(value, registry)))
+    except RecursionError:
+        raise _recursion_problem(value) from None
 
 
 # endregion

@@ -55,6 +55,22 @@ def _is_plain_json(obj: Any) -> bool:
     return obj is None or isinstance(obj, _PLAIN_SCALARS)
 
 
+def _is_plain(obj: Any) -> bool:
+    """``_is_plain_json``, with values too deep to tell (or cyclic) counted as not plain.
+
+    The encoders then explain the depth or the cycle.
+    """
+    try:
+        return _is_plain_json(obj)
+    except RecursionError:
+        return False
+
+
+_TOO_DEEP_TO_DESERIALIZE = (
+    "Payload is nested too deeply to deserialize: the interpreter's recursion limit was reached"
+)
+
+
 @dataclass(frozen=True)
 class SerDesContext:
     """The operation a value belongs to, for serdes that need it (e.g. to key a store)."""
@@ -158,13 +174,12 @@ class ExtendedTypeSerDes(SerDes[T]):
                 that contains itself, or a failing registered codec; the
                 message says what and where (``... at $.orders[2].when``).
         """
-        if _is_plain_json(value):
-            return COMPACT_JSON(value)
         try:
-            return self._fast.encode(value)
+            return self._fast.encode(value) if not _is_plain(value) else COMPACT_JSON(value)
         except Exception:
             # The fast encoder checks nothing; the checked one writes the same
-            # text or raises the precise error.
+            # text or raises the precise error. (Plain values only fail here
+            # when too deep or an int is too long: the checked one raises too.)
             return self._checked(serialize_checked, value)
 
     def deserialize(self, data: str, context: SerDesContext | None = None) -> T:
@@ -179,8 +194,12 @@ class ExtendedTypeSerDes(SerDes[T]):
                 is unknown, a value does not fit its tag, or a registered codec
                 failed; the message says where.
         """
-        obj = json.loads(data)
-        if _is_plain_json(obj):
+        try:
+            obj = json.loads(data)
+            plain = _is_plain(obj)
+        except RecursionError:
+            raise SerDesError(_TOO_DEEP_TO_DESERIALIZE) from None
+        if plain:
             return cast(T, obj)
         if type(obj) is dict and "t" in obj and "v" in obj:
             try:
