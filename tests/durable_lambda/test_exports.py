@@ -115,3 +115,14 @@ def test_types_module_keeps_the_protocols() -> None:
     )
     assert isinstance(result, types.BatchResult)
     assert isinstance(result, durable_lambda.BatchResult)
+
+
+def test_readme_example_defines_a_handler() -> None:
+    import re
+    from pathlib import Path
+
+    readme = Path(__file__).parents[2] / "packages" / "durable-lambda" / "README.md"
+    (block,) = re.findall(r"```python\n(.*?)```", readme.read_text(), re.S)
+    namespace: dict[str, object] = {"__name__": "readme_example"}
+    exec(compile(block, str(readme), "exec"), namespace)
+    assert callable(namespace["handler"])

@@ -24,6 +24,15 @@ ORIGINAL_NAME_ATTRIBUTE = "_original_name"
 
 def original_name(func: object) -> str | None:
     """Return the name a decorator attached to ``func``, if any."""
+    # Most step functions are plain functions or lambdas: read their attribute
+    # dict directly (getattr with a default is slow when the name is absent).
+    attributes = getattr(func, "__dict__", None)
+    if (
+        attributes is not None
+        and ORIGINAL_NAME_ATTRIBUTE not in attributes
+        and ORIGINAL_NAME_ATTRIBUTE not in type(func).__dict__
+    ):
+        return None
     name = getattr(func, ORIGINAL_NAME_ATTRIBUTE, None)
     return name if isinstance(name, str) else None
 
