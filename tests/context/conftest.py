@@ -68,6 +68,7 @@ class FakeService:
         self._callbacks = 0
         self.checkpoint_error: Callable[[list[OperationUpdate]], BaseException | None] | None = None
         self.on_invoke_start: Callable[[Operation], Operation] | None = None
+        self.on_apply: Callable[[Operation], Operation] | None = None
         self.execution = Operation(
             operation_id=EXECUTION_ID,
             operation_type=OperationType.EXECUTION,
@@ -196,6 +197,8 @@ class FakeService:
                     end_timestamp=_now(),
                     context_details=ContextDetails(error=update.error),
                 )
+        if self.on_apply is not None:
+            new = self.on_apply(new)
         self.operations[update.operation_id] = new
         return new
 

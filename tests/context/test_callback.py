@@ -373,3 +373,24 @@ def test_wait_for_callback_timing_out(service: Any) -> None:
         "ErrorMessage": "Callback timed out",
         "ErrorType": "CallbackError",
     }
+
+
+def test_double_check_sees_a_callback_completed_at_once(service: Any) -> None:
+    import dataclasses
+
+    def deliver_at_once(operation: Operation) -> Operation:
+        if operation.operation_type is OperationType.CALLBACK and operation.callback_details:
+            details = dataclasses.replace(operation.callback_details, result="instant")
+            return dataclasses.replace(
+                operation, status=OperationStatus.SUCCEEDED, callback_details=details
+            )
+        return operation
+
+    service.on_apply = deliver_at_once
+
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> Any:
+        return context.create_callback(name="fast").result()
+
+    assert service.result_of(service.invoke(handler)) == "instant"
+    assert service.invocations == 1

@@ -224,3 +224,23 @@ def test_suspension_helpers() -> None:
     assert clamped.value.scheduled_timestamp >= before
     with pytest.raises(SuspendExecution):
         suspend_with_optional_resume_timestamp("op")
+
+
+def test_double_check_sees_a_wait_the_service_completed_at_once(service: Any) -> None:
+    import dataclasses
+
+    from durable_lambda_client import OperationStatus, OperationType
+
+    def complete_waits(operation: Any) -> Any:
+        if operation.operation_type is OperationType.WAIT:
+            return dataclasses.replace(operation, status=OperationStatus.SUCCEEDED)
+        return operation
+
+    service.on_apply = complete_waits
+
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> str:
+        context.wait(Duration(5))
+        return "no suspension"
+
+    assert service.result_of(service.invoke(handler)) == "no suspension"
