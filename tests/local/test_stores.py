@@ -1,0 +1,265 @@
+"""The two stores behave alike, and a service reopened on a store picks up where the
+previous one stopped."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from durable_lambda_client import (
+    CheckpointOutput,
+    CheckpointUpdatedExecutionState,
+    ErrorObject,
+    EventResult,
+    EventType,
+    ExecutionStatus,
+    InvocationCompletedDetails,
+    OperationStatus,
+    OperationType,
+    RetryDetails,
+    StepSucceededDetails,
+)
+from durable_lambda_local._clock import VirtualClock
+from durable_lambda_local._control_plane import DurableExecutionService
+from durable_lambda_local._memory_store import MemoryStore
+from durable_lambda_local._records import (
+    CallbackRecord,
+    Changeset,
+    EventRecord,
+    ExecutionQuery,
+    ExecutionRecord,
+    IdempotencyRecord,
+    InvocationRecord,
+    OperationRecord,
+)
+from durable_lambda_local._sqlite_store import SCHEMA_VERSION, SqliteStore
+from durable_lambda_local._store import Store
+from durable_lambda_local._timers import TimerKey, TimerKind
+
+from .conftest import (
+    PENDING,
+    START,
+    Harness,
+    Invocation,
+    Script,
+    step_succeed,
+    succeeded,
+    wait_start,
+)
+
+
+def make_store(kind: str, tmp_path: Path) -> Store:
+    return MemoryStore() if kind == "memory" else SqliteStore(tmp_path / "store.db")
+
+
+def execution(execution_id: str, start_ms: int, **kw: Any) -> ExecutionRecord:
+    return ExecutionRecord(
+        execution_id=execution_id,
+        arn=f"arn:{execution_id}",
+        name=f"name-{execution_id}",
+        function_name=kw.pop("function_name", "fn"),
+        version="$LATEST",
+        region="us-east-1",
+        account="123456789012",
+        status=kw.pop("status", ExecutionStatus.RUNNING),
+        input_payload="{}",
+        start_ms=start_ms,
+        timeout_seconds=300,
+        deadline_ms=start_ms + 300_000,
+        retention_days=14,
+        **kw,
+    )
+
+
+def test_change_sets_round_trip(store_kind: str, tmp_path: Path) -> None:
+    store = make_store(store_kind, tmp_path)
+    error = ErrorObject("m", "T", "d", ["a", "b"])
+    record = execution("e1", 1000, error=error, checkpointed_outcome=ExecutionStatus.FAILED)
+    operation = OperationRecord(
+        "e1",
+        "s",
+        1,
+        OperationType.STEP,
+        OperationStatus.PENDING,
+        1000,
+        attempt=2,
+        next_attempt_ms=5000,
+        result='"r"',
+        error=error,
+        changed_sequence=3,
+    )
+    event = EventRecord(
+        "e1",
+        1,
+        EventType.STEP_SUCCEEDED,
+        1000,
+        StepSucceededDetails(EventResult('"r"'), RetryDetails(2, 5)),
+        operation_id="s",
+        name="n",
+        parent_id=None,
+        sub_type="Step",
+    )
+    output = CheckpointOutput("tok", CheckpointUpdatedExecutionState([], None))
+    changes = Changeset()
+    changes.put_execution(record)
+    changes.put_operation(operation)
+    changes.events.append(event)
+    changes.callbacks.append(CallbackRecord("cb", "e1", "s"))
+    changes.idempotency.append(IdempotencyRecord("e1", "ct", "tok0", output, 9000))
+    changes.put_invocation(InvocationRecord("e1", "i1", "r1", 1000, 2000, error))
+    changes.arm(TimerKey("e1", TimerKind.STEP_READY, "s"), 5000)
+    store.commit(changes)
+
+    assert store.load_execution("e1") == record
+    assert store.find_execution_by_name("fn", "name-e1") == record
+    assert store.load_operations("e1") == [operation]
+    assert store.read_events("e1", 1, 10) == [event]
+    assert store.find_callback("cb") == CallbackRecord("cb", "e1", "s")
+    stored = store.load_idempotency("e1", "ct")
+    assert stored is not None
+    assert stored.response == output
+    assert store.load_invocations("e1") == [InvocationRecord("e1", "i1", "r1", 1000, 2000, error)]
+    assert store.load_timers() == [(TimerKey("e1", TimerKind.STEP_READY, "s"), 5000)]
+    assert store.load_unfinished_executions() == [record]
+
+    later = Changeset()
+    later.clear_timers("e1")
+    later.arm(TimerKey("e1", TimerKind.RETENTION), 99)
+    store.commit(later)
+    assert store.load_timers() == [(TimerKey("e1", TimerKind.RETENTION), 99)]
+    store.purge_idempotency(10_000)
+    assert store.load_idempotency("e1", "ct") is None
+
+    gone = Changeset()
+    gone.deleted_executions.append("e1")
+    store.commit(gone)
+    assert store.load_execution("e1") is None
+    assert store.find_callback("cb") is None
+    assert store.read_events("e1", 1, 10) == []
+    store.close()
+
+
+def test_listing_orders_filters_and_pages_alike(store_kind: str, tmp_path: Path) -> None:
+    store = make_store(store_kind, tmp_path)
+    changes = Changeset()
+    for index in range(6):
+        status = ExecutionStatus.SUCCEEDED if index % 2 else ExecutionStatus.RUNNING
+        changes.put_execution(execution(f"e{index}", 1000 * (index // 2), status=status))
+    changes.put_execution(execution("other", 0, function_name="g"))
+    store.commit(changes)
+
+    def ids(**kw: Any) -> list[str]:
+        return [r.execution_id for r in store.list_executions(ExecutionQuery("fn", **kw))]
+
+    assert ids() == ["e5", "e4", "e3", "e2", "e1", "e0"]
+    assert ids(oldest_first=True) == ["e0", "e1", "e2", "e3", "e4", "e5"]
+    assert ids(after=(1000, "e3")) == ["e2", "e1", "e0"]
+    assert ids(oldest_first=True, after=(1000, "e2")) == ["e3", "e4", "e5"]
+    assert ids(statuses=frozenset({ExecutionStatus.SUCCEEDED})) == ["e5", "e3", "e1"]
+    assert ids(started_after_ms=1000, started_before_ms=1000) == ["e3", "e2"]
+    assert ids(name="name-e4") == ["e4"]
+    assert ids(limit=2) == ["e5", "e4"]
+    store.close()
+
+
+def test_events_read_forward_and_backward(store_kind: str, tmp_path: Path) -> None:
+    store = make_store(store_kind, tmp_path)
+    changes = Changeset()
+    for event_id in range(1, 8):
+        changes.events.append(
+            EventRecord(
+                "e",
+                event_id,
+                EventType.INVOCATION_COMPLETED,
+                event_id,
+                InvocationCompletedDetails(START, START, f"r{event_id}"),
+            )
+        )
+    store.commit(changes)
+    assert [e.event_id for e in store.read_events("e", 3, 2)] == [3, 4]
+    assert [e.event_id for e in store.read_events("e", 6, 10)] == [6, 7]
+    assert [e.event_id for e in store.read_events("e", 5, 3, reverse=True)] == [5, 4, 3]
+    assert [e.event_id for e in store.read_events("e", 2, 5, reverse=True)] == [2, 1]
+    store.close()
+
+
+def test_sqlite_schema_is_versioned(tmp_path: Path) -> None:
+    path = tmp_path / "v.db"
+    store = SqliteStore(path)
+    assert store.schema_version == SCHEMA_VERSION
+    store.close()
+    with sqlite3.connect(path) as connection:
+        mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+        connection.execute("UPDATE schema_version SET version = 99")
+    assert mode == "wal"
+    with pytest.raises(RuntimeError, match="schema version 99"):
+        SqliteStore(path)
+
+
+def test_a_failed_commit_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "x.db")
+    changes = Changeset()
+    changes.put_execution(execution("e1", 0))
+    changes.events.append(
+        EventRecord(
+            "e1",
+            1,
+            EventType.INVOCATION_COMPLETED,
+            0,
+            InvocationCompletedDetails(START, START, "r"),
+        )
+    )
+    changes.events.append(changes.events[0])
+    with pytest.raises(sqlite3.IntegrityError):
+        store.commit(changes)
+    assert store.load_execution("e1") is None
+    store.close()
+
+
+def test_a_reopened_service_finishes_a_waiting_execution(store_kind: str, tmp_path: Path) -> None:
+    store = make_store(store_kind, tmp_path)
+    clock = VirtualClock(start=START)
+
+    def first(inv: Invocation) -> Any:
+        inv.checkpoint(step_succeed("s", '"kept"'), wait_start("w", 3600))
+        return PENDING
+
+    def second(inv: Invocation) -> Any:
+        assert inv.status("s") == "SUCCEEDED"
+        assert inv.status("w") == "SUCCEEDED"
+        return succeeded('"after restart"')
+
+    before = DurableExecutionService(store=store, clock=clock, seed=1)
+    harness = Harness(before)
+    arn = harness.start(Script(first), execution_timeout=86_400)
+    before.run_until(
+        lambda: (
+            before.execution_record(arn).invocation_count == 1
+            and not before.execution_record(arn).invocation_active
+        )
+    )
+    events_before = harness.history(arn)
+    if store_kind == "sqlite":
+        before.close()
+        store = SqliteStore(tmp_path / "store.db")
+    else:
+        before.scheduler.stop()
+
+    after = DurableExecutionService(store=store, clock=clock, seed=2)
+    script = Script(second)
+    Harness(after).register(script)
+    clock.advance(3600)
+    record = after.wait_for_execution(arn)
+    script.check()
+    assert record.result == '"after restart"'
+    events_after = Harness(after).history(arn)
+    assert events_after[: len(events_before)] == events_before
+    assert [e["EventType"] for e in events_after[len(events_before) :]] == [
+        "WaitSucceeded",
+        "InvocationCompleted",
+        "ExecutionSucceeded",
+    ]
+    after.close()
