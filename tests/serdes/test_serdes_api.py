@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime
 import json
+import pickle
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -16,6 +18,7 @@ from durable_lambda_serdes import (
     DEFAULT_JSON_SERDES,
     EXTENDED_TYPES_SERDES,
     TYPE_CODEC,
+    TYPE_REGISTRY,
     TYPE_TOKEN,
     VALUE_TOKEN,
     BytesCodec,
@@ -28,6 +31,7 @@ from durable_lambda_serdes import (
     SerDes,
     SerDesContext,
     SerDesError,
+    TypeRegistry,
     TypeTag,
     deserialize,
     serialize,
@@ -232,3 +236,19 @@ def test_family_codecs_encode_and_decode_their_types() -> None:
 def test_encoded_value_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         EncodedValue(TypeTag.INT, 1).value = 2  # type: ignore[misc]
+
+
+def test_the_extended_serdes_survives_copy_and_pickle() -> None:
+    # Configs holding a serdes may be copied; copies must keep working and keep
+    # seeing the process-wide registry.
+    for clone in (
+        copy.copy(EXTENDED_TYPES_SERDES),
+        copy.deepcopy(EXTENDED_TYPES_SERDES),
+        pickle.loads(pickle.dumps(EXTENDED_TYPES_SERDES)),
+    ):
+        assert clone.serialize((1,), SerDesContext()) == '{"t":"t","v":[{"t":"i","v":1}]}'
+        assert clone._registry is TYPE_REGISTRY
+    private = ExtendedTypeSerDes(registry=TypeRegistry())
+    assert copy.deepcopy(private)._registry is private._registry
+    with pytest.raises(TypeError, match="only the process-wide TYPE_REGISTRY can be pickled"):
+        pickle.dumps(private)

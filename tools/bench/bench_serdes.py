@@ -24,6 +24,7 @@ import json
 import statistics
 import subprocess
 import sys
+import time
 import timeit
 import uuid
 from decimal import Decimal
@@ -77,13 +78,15 @@ def to_plain(value: Any) -> Any:
 def paired(baseline: Any, candidate: Any, repeat: int, number: int) -> tuple[float, float, float]:
     """Median seconds per call of each, and the median of per-round ratios.
 
-    Each round times the baseline and then the candidate back to back, so a
-    burst of load on the machine hits both sides of a ratio alike.
+    Times are CPU seconds of this process (``time.process_time``), so other
+    work on a shared machine does not count; each round times the baseline
+    and then the candidate back to back, so what remains of the noise hits
+    both sides of a ratio alike.
     """
     base_times, candidate_times, ratios = [], [], []
     for _ in range(repeat):
-        base = timeit.Timer(baseline).timeit(number) / number
-        cand = timeit.Timer(candidate).timeit(number) / number
+        base = timeit.Timer(baseline, timer=time.process_time).timeit(number) / number
+        cand = timeit.Timer(candidate, timer=time.process_time).timeit(number) / number
         base_times.append(base)
         candidate_times.append(cand)
         ratios.append(cand / base)

@@ -89,7 +89,14 @@ def _build(registry: TypeRegistry) -> tuple[Callable[[Any], str], Callable[[Any]
         if t is str:
             return f'{{"t":"s","v":{escape(obj)}}}'
         if t is dict:
-            return f'{{"t":"m","v":{encode_mapping(obj)}}}'
+            try:
+                return (
+                    '{"t":"m","v":{'
+                    + ",".join([f"{escape(k)}:{encode(v)}" for k, v in obj.items()])
+                    + "}}"
+                )
+            except TypeError:
+                return f'{{"t":"m","v":{encode_mapping_any_keys(obj)}}}'
         if t is int:
             return f'{{"t":"i","v":{int_repr(obj)}}}'
         if t is float:
@@ -120,9 +127,12 @@ def _build(registry: TypeRegistry) -> tuple[Callable[[Any], str], Callable[[Any]
         try:
             return "{" + ",".join([f"{escape(k)}:{encode(v)}" for k, v in mapping.items()]) + "}"
         except TypeError:
-            # A key that is not a str; json turns int, float, bool and None keys
-            # into strings, anything else raises _Unsupported.
-            return "{" + ",".join([f"{_key_text(k)}:{encode(v)}" for k, v in mapping.items()]) + "}"
+            return encode_mapping_any_keys(mapping)
+
+    def encode_mapping_any_keys(mapping: dict[Any, Any]) -> str:
+        # escape() raised TypeError for a key that is not a str; json turns
+        # int, float, bool and None keys into strings, anything else raises.
+        return "{" + ",".join([f"{_key_text(k)}:{encode(v)}" for k, v in mapping.items()]) + "}"
 
     def encode_other(obj: Any) -> str:
         """Subclasses of the native types (enums, OrderedDict...) and registered classes."""
@@ -158,15 +168,17 @@ def _build(registry: TypeRegistry) -> tuple[Callable[[Any], str], Callable[[Any]
 
     plain_types: dict[str, type] = {"s": str, "i": int, "f": float, "b": bool, "n": type(None)}
 
+    plain_type_of = plain_types.get
+
     def decode(node: Any) -> Any:
-        if type(node) is not dict:
-            return node
         try:
             tag = node["t"]
             value = node["v"]
-        except KeyError:
+        except (KeyError, TypeError):
+            # Not an envelope: a dict without "t"/"v" (KeyError) or a list or
+            # scalar (TypeError); nested values like these are kept as they are.
             return node
-        if plain_types.get(tag) is type(value):
+        if plain_type_of(tag) is type(value):
             return value
         if tag == "m":
             if type(value) is dict:

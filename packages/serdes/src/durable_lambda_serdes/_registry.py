@@ -130,6 +130,19 @@ class TypeRegistry:
             self._by_class = {**self._by_class, cls: entry}
             self._by_tag = {**self._by_tag, tag: entry}
 
+    def __copy__(self) -> TypeRegistry:
+        # A registry is shared state: configs holding a serdes may be copied,
+        # and the copy must keep seeing later registrations.
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> TypeRegistry:
+        return self
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        if self is TYPE_REGISTRY:
+            return "TYPE_REGISTRY"  # unpickles as the receiving process's registry
+        raise TypeError("only the process-wide TYPE_REGISTRY can be pickled")
+
     def for_type(self, cls: type) -> TypeCodecRegistration[Any] | None:
         """The registration for ``cls`` or its nearest registered base class, if any."""
         by_class = self._by_class

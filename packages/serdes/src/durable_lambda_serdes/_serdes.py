@@ -166,6 +166,16 @@ class ExtendedTypeSerDes(SerDes[T]):
         self._registry = TYPE_REGISTRY if registry is None else registry
         self._fast = FastEnvelope(self._registry)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The fast codec is closures over the registry: rebuilt, not copied.
+        state = dict(self.__dict__)
+        del state["_fast"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._fast = FastEnvelope(self._registry)
+
     def serialize(self, value: T, context: SerDesContext | None = None) -> str:
         """Return the compact JSON or envelope text of ``value``.
 
