@@ -43,6 +43,7 @@ from durable_lambda_context._config import ItemBatcher, MapConfig, ParallelConfi
 from durable_lambda_context._decorators import original_name
 from durable_lambda_context._operation_ids import branch_id
 from durable_lambda_context._stored_outcome import error_from_exception
+from durable_lambda_context._validation import require_callable, require_name
 from durable_lambda_serdes import SerDes, TypeTag, register_type_codec
 
 if TYPE_CHECKING:
@@ -128,6 +129,8 @@ def run_map(
 ) -> BatchResult[T]:
     """Run ``func`` over ``inputs`` (see ``DurableContext.map``)."""
     global _batcher_warning_logged
+    require_callable("func", func)
+    require_name("name", name)
     config = config if config is not None else MapConfig()
     name = name or original_name(func)
     items = inputs if isinstance(inputs, list | tuple) else list(inputs)
@@ -163,8 +166,11 @@ def run_parallel(
     config: ParallelConfig | None,
 ) -> BatchResult[T]:
     """Run every function (see ``DurableContext.parallel``)."""
+    require_name("name", name)
     config = config if config is not None else ParallelConfig()
     branches = list(functions)
+    for index, branch in enumerate(branches):
+        require_callable(f"functions[{index}]", branch)
     _validate(config.max_concurrency, config.completion_config, len(branches))
 
     def call(branch_context: DurableContext, index: int) -> T:

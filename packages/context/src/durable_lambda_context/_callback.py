@@ -17,6 +17,7 @@ from durable_lambda_client import (
 from durable_lambda_context._config import CallbackConfig
 from durable_lambda_context._serialization import deserialize
 from durable_lambda_context._types import Callback as CallbackProtocol
+from durable_lambda_context._validation import require_name
 from durable_lambda_serdes import PassThroughSerDes, SerDes
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ def run_create_callback(
     context: DurableContext, name: str | None, config: CallbackConfig | None
 ) -> Callback[Any]:
     """Create a callback in ``context`` (see ``DurableContext.create_callback``)."""
+    require_name("name", name)
     config = config if config is not None else _DEFAULT_CONFIG
     operation_id, checkpoint = context._begin_operation(
         OperationType.CALLBACK, OperationSubType.CALLBACK, name

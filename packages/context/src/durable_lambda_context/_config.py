@@ -17,6 +17,7 @@ from durable_lambda_client import OperationSubType, ValidationError
 from durable_lambda_concurrency import CompletionConfig, register_config_error
 from durable_lambda_context._duration import Duration
 from durable_lambda_context._jitter import JitterStrategy
+from durable_lambda_context._validation import require_callable, require_duration, require_name
 from durable_lambda_serdes import SerDes
 
 if TYPE_CHECKING:
@@ -136,6 +137,16 @@ class StepConfig:
     step_semantics: StepSemantics = StepSemantics.AT_LEAST_ONCE_PER_RETRY
     serdes: SerDes[Any] | None = None
 
+    def __post_init__(self) -> None:
+        if self.retry_strategy is not None:
+            require_callable("StepConfig.retry_strategy", self.retry_strategy)
+        if not isinstance(self.step_semantics, StepSemantics):
+            raise ValidationError(
+                "StepConfig.step_semantics must be a StepSemantics member "
+                "(AT_MOST_ONCE_PER_RETRY or AT_LEAST_ONCE_PER_RETRY), "
+                f"got: {self.step_semantics!r}"
+            )
+
 
 @dataclass(frozen=True)
 class ChildConfig(Generic[T]):
@@ -205,6 +216,10 @@ class InvokeConfig(Generic[P, R]):
     serdes_result: SerDes[R] | None = None
     tenant_id: str | None = None
 
+    def __post_init__(self) -> None:
+        require_duration("InvokeConfig.timeout", self.timeout)
+        require_name("InvokeConfig.tenant_id", self.tenant_id)
+
     @property
     def timeout_seconds(self) -> int:
         """The timeout in whole seconds (0 = none)."""
@@ -226,6 +241,10 @@ class CallbackConfig:
     timeout: Duration = field(default_factory=Duration)
     heartbeat_timeout: Duration = field(default_factory=Duration)
     serdes: SerDes[Any] | None = None
+
+    def __post_init__(self) -> None:
+        require_duration(f"{type(self).__name__}.timeout", self.timeout)
+        require_duration(f"{type(self).__name__}.heartbeat_timeout", self.heartbeat_timeout)
 
     @property
     def timeout_seconds(self) -> int:

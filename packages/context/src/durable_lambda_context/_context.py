@@ -35,6 +35,7 @@ from durable_lambda_context._types import (
     WaitForCallbackContext,
     WaitForConditionCheckContext,
 )
+from durable_lambda_context._validation import require_callable, require_name
 from durable_lambda_context._wait import run_wait
 from durable_lambda_context._wait_for_callback import run_wait_for_callback
 from durable_lambda_context._wait_for_condition import run_wait_for_condition
@@ -396,6 +397,8 @@ class DurableContext(DurableContextProtocol):
             CallableRuntimeError: ``func`` raised (``error_type`` names the class).
             InvocationError: ``func`` raised one (after recording the failure).
         """
+        require_callable("func", func)
+        require_name("name", name)
         config = config if config is not None else ChildConfig()
         name = name or original_name(func)
         sub_type = config.sub_type or OperationSubType.RUN_IN_CHILD_CONTEXT

@@ -16,6 +16,7 @@ from durable_lambda_context._config import InvokeConfig
 from durable_lambda_context._serialization import deserialize, serialize
 from durable_lambda_context._stored_outcome import raise_stored_error
 from durable_lambda_context._suspend import suspend_with_optional_resume_delay
+from durable_lambda_context._validation import require_name, require_non_empty_str
 from durable_lambda_serdes import DEFAULT_JSON_SERDES
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ def run_invoke(
     config: InvokeConfig[Any, Any] | None,
 ) -> Any:
     """Invoke ``function_name`` from ``context`` (see ``DurableContext.invoke``)."""
+    require_non_empty_str("function_name", function_name)
+    require_name("name", name)
     config = config if config is not None else _DEFAULT_CONFIG
     operation_id, checkpoint = context._begin_operation(
         OperationType.CHAINED_INVOKE, OperationSubType.CHAINED_INVOKE, name

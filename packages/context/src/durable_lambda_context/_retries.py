@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 
 from durable_lambda_context._duration import Duration
 from durable_lambda_context._jitter import JitterStrategy
+from durable_lambda_context._validation import (
+    require_at_least,
+    require_duration,
+    require_positive_number,
+)
 
 __all__ = [
     "JitterStrategy",
@@ -77,6 +82,12 @@ class RetryStrategyConfig:
     jitter_strategy: JitterStrategy = JitterStrategy.FULL
     retryable_errors: list[str | re.Pattern[str]] | None = None
     retryable_error_types: list[type[Exception]] | None = None
+
+    def __post_init__(self) -> None:
+        require_at_least("RetryStrategyConfig.max_attempts", self.max_attempts, 1)
+        require_duration("RetryStrategyConfig.initial_delay", self.initial_delay)
+        require_duration("RetryStrategyConfig.max_delay", self.max_delay)
+        require_positive_number("RetryStrategyConfig.backoff_rate", self.backoff_rate)
 
     @property
     def initial_delay_seconds(self) -> int:

@@ -28,6 +28,7 @@ from durable_lambda_context._suspend import (
     suspend_with_optional_resume_timestamp,
 )
 from durable_lambda_context._types import StepContext
+from durable_lambda_context._validation import require_callable, require_name
 
 if TYPE_CHECKING:
     from durable_lambda_context._context import DurableContext
@@ -46,6 +47,10 @@ def run_step(
     config: StepConfig | None,
 ) -> T:
     """Run ``func`` as a step of ``context`` (see ``DurableContext.step``)."""
+    if not callable(func):
+        require_callable("func", func)
+    if name is not None and type(name) is not str:
+        require_name("name", name)
     config = config if config is not None else _DEFAULT_CONFIG
     name = name or original_name(func)
     operation_id, checkpoint = context._begin_operation(

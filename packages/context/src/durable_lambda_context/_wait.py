@@ -14,6 +14,7 @@ from durable_lambda_client import (
     WaitOptions,
 )
 from durable_lambda_context._suspend import suspend_with_optional_resume_delay
+from durable_lambda_context._validation import require_duration, require_name
 
 if TYPE_CHECKING:
     from durable_lambda_context._context import DurableContext
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 def run_wait(context: DurableContext, duration: Duration, name: str | None) -> None:
     """Wait ``duration`` as an operation of ``context`` (see ``DurableContext.wait``)."""
+    require_duration("duration", duration)
+    require_name("name", name)
     seconds = duration.to_seconds()
     if seconds < 1:
         raise ValidationError("duration must be at least 1 second")

@@ -10,6 +10,7 @@ from durable_lambda_context._child import run_child
 from durable_lambda_context._config import StepConfig, WaitForCallbackConfig
 from durable_lambda_context._decorators import original_name
 from durable_lambda_context._types import StepContext, WaitForCallbackContext
+from durable_lambda_context._validation import require_callable, require_name
 
 if TYPE_CHECKING:
     from durable_lambda_context._context import DurableContext
@@ -22,6 +23,8 @@ def run_wait_for_callback(
     config: WaitForCallbackConfig | None,
 ) -> Any:
     """Run the callback round trip as one CONTEXT operation of ``context``."""
+    require_callable("submitter", submitter)
+    require_name("name", name)
     name = name or original_name(submitter)
     operation_id, checkpoint = context._begin_operation(
         OperationType.CONTEXT, OperationSubType.WAIT_FOR_CALLBACK, name

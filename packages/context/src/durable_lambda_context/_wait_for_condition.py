@@ -23,6 +23,7 @@ from durable_lambda_context._suspend import (
     suspend_with_optional_resume_timestamp,
 )
 from durable_lambda_context._types import WaitForConditionCheckContext
+from durable_lambda_context._validation import require_callable, require_name
 
 if TYPE_CHECKING:
     from durable_lambda_context._context import DurableContext
@@ -44,6 +45,9 @@ def run_wait_for_condition(
         raise ValidationError("`check` is required for wait_for_condition")
     if not config:
         raise ValidationError("`config` is required for wait_for_condition")
+    require_callable("check", check)
+    require_callable("config.wait_strategy", config.wait_strategy)
+    require_name("name", name)
     operation_id, checkpoint = context._begin_operation(
         OperationType.STEP, OperationSubType.WAIT_FOR_CONDITION, name
     )

@@ -10,6 +10,13 @@ from durable_lambda_client import WaitForConditionError
 from durable_lambda_context._duration import Duration
 from durable_lambda_context._jitter import JitterStrategy
 from durable_lambda_context._retries import backoff_delay_seconds
+from durable_lambda_context._validation import (
+    require_at_least,
+    require_callable,
+    require_duration,
+    require_optional_duration,
+    require_positive_number,
+)
 
 if TYPE_CHECKING:
     from durable_lambda_serdes import SerDes
@@ -100,6 +107,14 @@ class WaitStrategyConfig(Generic[T]):
     backoff_rate: int | float = 1.5
     jitter_strategy: JitterStrategy = JitterStrategy.FULL
     timeout: Duration | None = None
+
+    def __post_init__(self) -> None:
+        require_callable("WaitStrategyConfig.should_continue_polling", self.should_continue_polling)
+        require_at_least("WaitStrategyConfig.max_attempts", self.max_attempts, 1)
+        require_duration("WaitStrategyConfig.initial_delay", self.initial_delay)
+        require_duration("WaitStrategyConfig.max_delay", self.max_delay)
+        require_positive_number("WaitStrategyConfig.backoff_rate", self.backoff_rate)
+        require_optional_duration("WaitStrategyConfig.timeout", self.timeout)
 
     @property
     def initial_delay_seconds(self) -> int:
