@@ -50,7 +50,8 @@ from durable_lambda_context import (
         ),
         (
             lambda: CallbackConfig(timeout=60),
-            "CallbackConfig.timeout must be a Duration, got: 60 (int); use Duration.from_seconds(60)",
+            "CallbackConfig.timeout must be a Duration, got: 60 (int); "
+            "use Duration.from_seconds(60)",
         ),
         (
             lambda: WaitForCallbackConfig(heartbeat_timeout="30s"),
