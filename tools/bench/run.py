@@ -1,0 +1,449 @@
+"""Run the durable-lambda benchmarks, print a table and write JSON.
+
+Usage (from the workspace root)::
+
+    uv run python tools/bench/run.py --quick                     # under a minute
+    uv run python tools/bench/run.py                             # full sizes and repeats
+    uv run python tools/bench/run.py --compare-reference         # also the reference SDK
+    uv run python tools/bench/run.py --only W1,W2 --markdown out.md
+
+What runs:
+
+- the SDK workloads W1-W7 of ``reference/workloads.py`` against our SDK, in a
+  subprocess of this interpreter;
+- with ``--compare-reference``, the same workloads against the reference SDK, in a
+  subprocess of a separate cached virtual environment (``tools/bench/.reference-venv``),
+  and the ratio ours/reference of every case measured on both sides;
+- the package benchmarks ``bench_<package>.py`` next to this file (see README.md for
+  their interface); a file that does not exist yet is reported as not yet available.
+
+Results go to ``tools/bench/results/latest.json`` (git-ignored). The exit code is 1
+when a workload of ours or a package benchmark failed (an error, not "not yet
+available"); failures of the reference are findings and do not change it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _harness import (  # noqa: E402
+    Case,
+    effort_for,
+    growth,
+    is_measured,
+    run_cases,
+    series_key,
+    unavailable,
+)
+
+WORKLOADS_SCRIPT = HERE / "reference" / "workloads.py"
+REFERENCE_VENV = HERE / ".reference-venv"
+REFERENCE_REQUIREMENTS = (
+    "aws-durable-execution-sdk-python==3.0.0",
+    "aws-durable-execution-sdk-python-testing==1.4.0",
+)
+REFERENCE_MARKER = REFERENCE_VENV / "bench-requirements.txt"
+PACKAGE_BENCHES = ("serdes", "state", "concurrency", "context", "local")
+DEFAULT_JSON = HERE / "results" / "latest.json"
+
+
+class BenchError(Exception):
+    """The benchmark could not run at all (as opposed to one workload failing)."""
+
+
+# Running the SDK workloads ------------------------------------------------------------
+
+
+def _run_workloads(python: Path | str, sdk: str, quick: bool, only: str) -> dict[str, Any]:
+    command = [str(python), str(WORKLOADS_SCRIPT), "--sdk", sdk]
+    if quick:
+        command.append("--quick")
+    if only:
+        command += ["--only", only]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise BenchError(
+            f"workloads for sdk {sdk!r} exited with {completed.returncode}:\n"
+            f"{completed.stderr[-4000:]}"
+        )
+    try:
+        document: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError) as error:
+        raise BenchError(
+            f"workloads for sdk {sdk!r} printed no JSON document: {error}\n"
+            f"stdout: {completed.stdout[-2000:]}\nstderr: {completed.stderr[-2000:]}"
+        ) from error
+    return document
+
+
+def _uv() -> list[str]:
+    found = shutil.which("uv")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "uv"]
+
+
+def reference_python() -> Path:
+    """The reference environment's interpreter, creating the environment on first use.
+
+    The environment is rebuilt when the pinned requirements change. It uses the
+    same Python minor version as this interpreter, so both sides run on equal terms.
+    """
+    python = REFERENCE_VENV / "bin" / "python"
+    wanted = "\n".join(REFERENCE_REQUIREMENTS) + "\n"
+    if python.exists() and REFERENCE_MARKER.exists() and REFERENCE_MARKER.read_text() == wanted:
+        return python
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    environment = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    environment.pop("VIRTUAL_ENV", None)
+    steps = [
+        [*_uv(), "venv", "--clear", "--quiet", "--python", version, str(REFERENCE_VENV)],
+        [*_uv(), "pip", "install", "--quiet", "--python", str(python), *REFERENCE_REQUIREMENTS],
+    ]
+    for step in steps:
+        completed = subprocess.run(
+            step, capture_output=True, text=True, env=environment, check=False
+        )
+        if completed.returncode != 0:
+            raise BenchError(
+                f"creating the reference environment failed: {' '.join(step)}\n"
+                f"{completed.stderr[-4000:]}"
+            )
+    REFERENCE_MARKER.write_text(wanted)
+    return python
+
+
+# Package benchmarks -------------------------------------------------------------------
+
+
+def _load(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    if spec is None or spec.loader is None:
+        raise BenchError(f"{path}: cannot be loaded as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCRIPT_TIMEOUT_S = 900
+
+
+def _run_script(path: Path, package: str, title: str, quick: bool) -> dict[str, Any]:
+    """Fallback for a benchmark without the row interface: run it as a script, keep its text."""
+    command = [sys.executable, str(path), *(["--quick"] if quick else [])]
+    try:
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=SCRIPT_TIMEOUT_S, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return {
+            "workload": package,
+            "title": title,
+            "variant": "",
+            "mode": "script",
+            "error": f"{path.name} did not finish within {SCRIPT_TIMEOUT_S} s",
+        }
+    result: dict[str, Any] = {
+        "workload": package,
+        "title": title,
+        "variant": "",
+        "mode": "script",
+        "available": False,
+        "reason": f"text output only ({path.name} has no run() nor WORKLOADS)",
+        "output": completed.stdout,
+    }
+    if completed.returncode != 0:
+        del result["available"], result["reason"]
+        result["error"] = (
+            f"{path.name} exited with {completed.returncode}: {completed.stderr[-2000:]}"
+        )
+    return result
+
+
+def run_package_bench(path: Path, quick: bool) -> list[dict[str, Any]]:
+    """Run one ``bench_<package>.py``: its ``run(quick)``, else its ``WORKLOADS``, else itself.
+
+    Rows get ``package`` set to the file's package name. A missing file gives one
+    "not yet available" row; a file with neither entry point is run as a script
+    with ``--quick`` when quick, and its printed text is kept in the report.
+    """
+    package = path.stem.removeprefix("bench_")
+    title = f"package benchmark {path.name}"
+    if not path.exists():
+        return [unavailable(package, title, f"not yet available: {path.name} does not exist")]
+    try:
+        module = _load(path)
+        if callable(getattr(module, "run", None)):
+            rows = [dict(result) for result in module.run(quick)]
+        elif hasattr(module, "WORKLOADS"):
+            cases: Iterable[Case[Any]] = module.WORKLOADS
+            rows = run_cases(cases, effort_for(quick))
+        else:
+            rows = [_run_script(path, package, title, quick)]
+    except Exception as error:  # the other benchmarks still run; the exit code reports it
+        rows = [{"workload": package, "title": title, "variant": "", "error": repr(error)}]
+    for result in rows:
+        result.setdefault("mode", "package")
+        result["package"] = package
+    return rows
+
+
+# Reporting ----------------------------------------------------------------------------
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if value >= 1:
+        return f"{value:.2f} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.2f} ms"
+    return f"{value * 1e6:.1f} us"
+
+
+def _number(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _table(headers: Sequence[str], lines: Sequence[Sequence[str]], markdown: bool) -> str:
+    if markdown:
+        out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        out += ["| " + " | ".join(line) + " |" for line in lines]
+        return "\n".join(out)
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *lines)]
+    rendered = [headers, ["-" * width for width in widths], *lines]
+    return "\n".join(
+        "  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip()
+        for line in rendered
+    )
+
+
+RESULT_HEADERS = (
+    "side",
+    "workload",
+    "variant",
+    "mode",
+    "n",
+    "median",
+    "IQR",
+    "per op",
+    "ckpt calls",
+    "ops/call",
+    "invocations",
+    "peak KiB",
+    "note",
+)
+
+
+def _result_line(side: str, result: Mapping[str, Any]) -> list[str]:
+    head = [side, str(result["workload"]), str(result.get("variant", "")), result.get("mode", "")]
+    if result.get("available") is False:
+        return [*head, *[""] * 8, str(result["reason"])]
+    if "error" in result:
+        return [*head, _number(result.get("n")), *[""] * 7, f"FAILED: {result['error']}"]
+    iqr = f"{_seconds(result['q1_s'])}..{_seconds(result['q3_s'])}"
+    return [
+        *head,
+        _number(result["n"]),
+        _seconds(result["median_s"]),
+        iqr,
+        f"{result['per_op_us']:,.1f} us/{result.get('unit', 'op')}",
+        _number(result.get("checkpoint_calls")),
+        _number(result.get("updates_per_call"), 2),
+        _number(result.get("invocations")),
+        _number(result.get("peak_kib"), 0),
+        "",
+    ]
+
+
+def _case_key(result: Mapping[str, Any]) -> tuple[str, str, str, int]:
+    workload, variant, mode = series_key(result)
+    return workload, variant, mode, int(result.get("n", 0))
+
+
+def compare(
+    ours: Sequence[Mapping[str, Any]], theirs: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Ratio of our median to the reference median for every case measured on both sides."""
+    by_key = {_case_key(result): result for result in theirs if is_measured(result)}
+    ratios: list[dict[str, Any]] = []
+    for result in ours:
+        if not is_measured(result) or _case_key(result) not in by_key:
+            continue
+        reference = by_key[_case_key(result)]
+        ratios.append(
+            {
+                "workload": result["workload"],
+                "variant": result.get("variant", ""),
+                "mode": result.get("mode", ""),
+                "n": result["n"],
+                "ours_s": result["median_s"],
+                "reference_s": reference["median_s"],
+                "ratio": result["median_s"] / reference["median_s"],
+            }
+        )
+    return ratios
+
+
+def render(report: Mapping[str, Any], markdown: bool = False) -> str:
+    """The whole report as text tables (or Markdown tables)."""
+    sections: list[str] = []
+    lines: list[list[str]] = []
+    for side, document in report["sides"].items():
+        lines += [_result_line(side, result) for result in document["rows"]]
+    lines += [_result_line("package", result) for result in report["packages"]]
+    sections.append(_table(RESULT_HEADERS, lines, markdown))
+
+    growth_lines = [
+        [
+            fit["side"],
+            fit["workload"],
+            fit["variant"],
+            fit["mode"],
+            ", ".join(str(size) for size in fit["sizes"]),
+            f"{fit['exponent']:.2f}",
+        ]
+        for fit in report["growth"]
+    ]
+    if growth_lines:
+        sections.append(
+            "Growth: least-squares slope of log(time) on log(n); 1.0 = linear.\n"
+            + _table(
+                ("side", "workload", "variant", "mode", "sizes", "growth exponent"),
+                growth_lines,
+                markdown,
+            )
+        )
+
+    if report.get("comparison"):
+        comparison_lines = [
+            [
+                entry["workload"],
+                entry["variant"],
+                entry["mode"],
+                _number(entry["n"]),
+                _seconds(entry["ours_s"]),
+                _seconds(entry["reference_s"]),
+                f"{entry['ratio']:.3f}",
+            ]
+            for entry in report["comparison"]
+        ]
+        sections.append(
+            "Ratio of medians, ours/reference (below 1: ours is faster).\n"
+            + _table(
+                ("workload", "variant", "mode", "n", "ours", "reference", "ours/reference"),
+                comparison_lines,
+                markdown,
+            )
+        )
+    for result in report["packages"]:
+        if result.get("output"):
+            fence = "```" if markdown else ""
+            sections.append(
+                f"Output of tools/bench/bench_{result['package']}.py:\n"
+                f"{fence}\n{result['output'].rstrip()}\n{fence}".replace("\n\n", "\n")
+            )
+    return "\n\n".join(sections) + "\n"
+
+
+def failures(report: Mapping[str, Any]) -> list[str]:
+    """Errors of our workloads and of package benchmarks (the reference's do not count)."""
+    return [
+        f"{result['workload']} {result.get('variant', '')} n={result.get('n')}: {result['error']}"
+        for result in [*report["sides"]["ours"]["rows"], *report["packages"]]
+        if "error" in result
+    ]
+
+
+# Entry point --------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the durable-lambda benchmarks.")
+    parser.add_argument("--quick", action="store_true", help="fewer sizes and repeats")
+    parser.add_argument(
+        "--compare-reference",
+        action="store_true",
+        help="also run the workloads against the reference SDK and report ours/reference",
+    )
+    parser.add_argument("--only", default="", help="comma-separated SDK workloads, e.g. W1,W7")
+    parser.add_argument(
+        "--no-packages", action="store_true", help="skip the bench_<package>.py benchmarks"
+    )
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
+    parser.add_argument("--markdown", type=Path, help="also write the tables as Markdown here")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    sides: dict[str, dict[str, Any]] = {
+        "ours": _run_workloads(sys.executable, "ours", args.quick, args.only)
+    }
+    if args.compare_reference:
+        sides["reference"] = _run_workloads(reference_python(), "reference", args.quick, args.only)
+    packages: list[dict[str, Any]] = []
+    if not args.no_packages:
+        for package in PACKAGE_BENCHES:
+            packages += run_package_bench(HERE / f"bench_{package}.py", args.quick)
+
+    fits = [
+        {"side": side, **fit}
+        for side, document in sides.items()
+        for fit in growth(document["rows"])
+    ]
+    fits += [{"side": "package", **fit} for fit in growth(packages)]
+    report: dict[str, Any] = {
+        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "quick": args.quick,
+        "sides": sides,
+        "packages": packages,
+        "growth": fits,
+        "comparison": (
+            compare(sides["ours"]["rows"], sides["reference"]["rows"])
+            if "reference" in sides
+            else []
+        ),
+        "elapsed_s": time.perf_counter() - started,
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2) + "\n")
+    if args.markdown:
+        args.markdown.write_text(render(report, markdown=True))
+    sys.stdout.write(render(report))
+    sys.stdout.write(f"\nWrote {args.json} in {report['elapsed_s']:.1f} s.\n")
+    problems = failures(report)
+    for problem in problems:
+        sys.stderr.write(f"FAILED {problem}\n")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    try:
+        raise SystemExit(main())
+    except BenchError as error:
+        sys.stderr.write(f"error: {error}\n")
+        raise SystemExit(2) from None
