@@ -177,3 +177,22 @@ def test_concurrent_registrations_all_land(registry: TypeRegistry) -> None:
     for thread in threads:
         thread.join()
     assert all(registry.for_tag(f"kind-{i}") is not None for i in range(32))
+
+
+def test_a_class_defined_again_takes_over_its_tag(
+    registry: TypeRegistry, serdes: ExtendedTypeSerDes[Any]
+) -> None:
+    def define() -> type:
+        @dataclass(frozen=True)
+        class Reloaded:
+            value: int
+
+        return Reloaded
+
+    first, second = define(), define()
+    assert first is not second
+    registry.register(first, "reloaded", lambda o: {"value": o.value}, lambda d: first(**d))
+    registry.register(second, "reloaded", lambda o: {"value": o.value}, lambda d: second(**d))
+    assert registry.for_type(first) is None
+    decoded = serdes.deserialize(serdes.serialize(second(3)))
+    assert type(decoded) is second

@@ -51,6 +51,11 @@ _NATIVE_TYPES: frozenset[type] = frozenset(
 )
 
 
+def _is_redefinition(old: type, new: type) -> bool:
+    """The same class defined again: a reloaded module, a re-run notebook cell."""
+    return (old.__module__, old.__qualname__) == (new.__module__, new.__qualname__)
+
+
 @dataclass(frozen=True)
 class TypeCodecRegistration(Generic[T]):
     """One registered class: its tag and the functions converting it to and from a dict."""
@@ -84,7 +89,8 @@ class TypeRegistry:
         """Encode instances of ``cls`` as ``{"t": tag, "v": <encode(obj), encoded as a dict>}``.
 
         Registering the same class under the same tag again replaces its two
-        functions (so re-importing a module is harmless).
+        functions; so does registering a class of the same module and name
+        (the class defined again, as when a module is reloaded).
 
         Args:
             cls: the class; not one of the types the serdes handles natively.
@@ -121,13 +127,17 @@ class TypeRegistry:
                     f"register_type_codec: {cls} is already registered under type tag "
                     f'"{existing.tag}", not "{tag}"'
                 )
+            by_class = dict(self._by_class)
             owner = self._by_tag.get(tag)
             if owner is not None and owner.cls is not cls:
-                raise SerDesError(
-                    f'register_type_codec: type tag "{tag}" is already registered for '
-                    f"{owner.cls}; cannot register {cls}"
-                )
-            self._by_class = {**self._by_class, cls: entry}
+                if not _is_redefinition(owner.cls, cls):
+                    raise SerDesError(
+                        f'register_type_codec: type tag "{tag}" is already registered for '
+                        f"{owner.cls}; cannot register {cls}"
+                    )
+                del by_class[owner.cls]
+            by_class[cls] = entry
+            self._by_class = by_class
             self._by_tag = {**self._by_tag, tag: entry}
 
     def __copy__(self) -> TypeRegistry:
