@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from durable_lambda_serdes import ExtendedTypeSerDes, SerDesContext, TypeRegistry
@@ -58,6 +59,9 @@ def batch_result_serdes(registry: TypeRegistry) -> ExtendedTypeSerDes[Any]:
 
 
 # region hypothesis strategies
+
+property_test = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+"""Settings for property tests: no timing limits, so a busy CI machine cannot fail them."""
 
 _offsets = st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59).map(
     lambda minutes: datetime.timezone(datetime.timedelta(minutes=minutes))

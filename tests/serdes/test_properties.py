@@ -19,7 +19,14 @@ from durable_lambda_serdes._envelope_checked import deserialize_checked, seriali
 from durable_lambda_serdes._envelope_fast import FastEnvelope
 from durable_lambda_serdes._locations import LocatedError
 
-from .conftest import NO_CONTEXT, assert_same, json_values, malformed_payloads, values
+from .conftest import (
+    NO_CONTEXT,
+    assert_same,
+    json_values,
+    malformed_payloads,
+    property_test,
+    values,
+)
 
 REGISTRY = TypeRegistry()
 FAST = FastEnvelope(REGISTRY)
@@ -33,23 +40,27 @@ def checked_outcome(payload: Any) -> tuple[bool, Any]:
         return False, str(error)
 
 
+@property_test
 @given(values)
 def test_every_supported_value_round_trips_with_its_types(value: Any) -> None:
     text = EXTENDED_TYPES_SERDES.serialize(value, NO_CONTEXT)
     assert_same(EXTENDED_TYPES_SERDES.deserialize(text, NO_CONTEXT), value)
 
 
+@property_test
 @given(values)
 def test_fast_encoder_writes_exactly_what_the_rules_say(value: Any) -> None:
     assert FAST.encode(value) == serialize_checked(value, REGISTRY)
 
 
+@property_test
 @given(values)
 def test_output_is_compact_json(value: Any) -> None:
     text = EXTENDED_TYPES_SERDES.serialize(value, NO_CONTEXT)
     assert json.dumps(json.loads(text), separators=(",", ":")) == text
 
 
+@property_test
 @given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text()), st.lists))
 def test_primitives_and_lists_of_them_are_plain_json(value: Any) -> None:
     assert SerDes.is_primitive(value)
@@ -58,6 +69,7 @@ def test_primitives_and_lists_of_them_are_plain_json(value: Any) -> None:
     assert_same(EXTENDED_TYPES_SERDES.deserialize(text, NO_CONTEXT), value)
 
 
+@property_test
 @given(
     st.dictionaries(
         st.one_of(st.integers(), st.floats(), st.booleans(), st.none(), st.text()),
@@ -72,6 +84,7 @@ def test_non_str_keys_are_written_as_json_writes_them(mapping: dict[Any, Any]) -
     assert list(EXTENDED_TYPES_SERDES.deserialize(text, NO_CONTEXT)) == written_keys
 
 
+@property_test
 @given(json_values)
 def test_any_json_payload_decodes_or_raises_serdes_error(value: Any) -> None:
     text = json.dumps(value)
@@ -87,6 +100,7 @@ def test_any_json_payload_decodes_or_raises_serdes_error(value: Any) -> None:
         assert str(caught.value) == expected
 
 
+@property_test
 @given(malformed_payloads)
 def test_fast_decoder_agrees_with_the_rules_whenever_it_succeeds(payload: Any) -> None:
     decodes, expected = checked_outcome(payload)
@@ -102,6 +116,7 @@ def test_fast_decoder_agrees_with_the_rules_whenever_it_succeeds(payload: Any) -
     assert_same(actual, expected)
 
 
+@property_test
 @given(malformed_payloads)
 def test_malformed_payloads_only_ever_raise_serdes_error(payload: Any) -> None:
     # Anything else escaping (KeyError, TypeError...) fails the test by itself.

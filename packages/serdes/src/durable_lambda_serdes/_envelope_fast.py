@@ -144,7 +144,7 @@ def _build(registry: TypeRegistry) -> tuple[Callable[[Any], str], Callable[[Any]
             return f'{{"t":{escape(entry.tag)},"v":{encode_mapping(data)}}}'
         if isinstance(obj, str):
             return f'{{"t":"s","v":{escape(obj)}}}'
-        if isinstance(obj, int) and not isinstance(obj, bool):
+        if isinstance(obj, int):
             return f'{{"t":"i","v":{int_repr(obj)}}}'
         if isinstance(obj, float):
             return f'{{"t":"f","v":{_float_text(obj)}}}'
@@ -166,8 +166,8 @@ def _build(registry: TypeRegistry) -> tuple[Callable[[Any], str], Callable[[Any]
             return f'{{"t":"m","v":{encode_mapping(obj)}}}'
         raise _Unsupported
 
+    # A scalar stored under its own tag with its own JSON type is returned as is.
     plain_types: dict[str, type] = {"s": str, "i": int, "f": float, "b": bool, "n": type(None)}
-
     plain_type_of = plain_types.get
 
     def decode(node: Any) -> Any:
