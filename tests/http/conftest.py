@@ -78,3 +78,9 @@ def make_client(endpoint: str) -> Any:
 def client(endpoint: str) -> Any:
     """boto3 Lambda client against the fake backend's server."""
     return make_client(endpoint)
+
+
+@pytest.fixture(scope="session")
+def client_for() -> Any:
+    """``client_for(url)``: a boto3 Lambda client for any server."""
+    return make_client

@@ -1,0 +1,137 @@
+"""The local service over HTTP: control plane, store, clock and hosted functions in one.
+
+This is what ``durable-lambda serve`` and ``durable-lambda run`` start, and what tests and
+tools use to get a Lambda-compatible endpoint on loopback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+
+from durable_lambda_local._clock import Clock, RealClock
+from durable_lambda_local._control_plane import DurableExecutionService
+from durable_lambda_local._functions import EventFormat, FunctionRegistry, LocalFunction
+from durable_lambda_local._memory_store import MemoryStore
+from durable_lambda_local._scheduler import SchedulerMode
+from durable_lambda_local._store import Store
+from durable_lambda_local.http._app import create_app
+from durable_lambda_local.http._hosting import (
+    DEFAULT_REGION,
+    Handler,
+    ServerAddress,
+    hosted_handler,
+)
+from durable_lambda_local.http._server import HttpServer
+from durable_lambda_local.http._service_backend import ServiceBackend
+
+
+class LocalServer:
+    """A :class:`DurableExecutionService` served over HTTP, with functions hosted in-process.
+
+    The socket is bound first, then the service is built over ``store`` (recovering any
+    unfinished executions, whose handlers call the server back), so nothing is lost when
+    a server restarts on a SQLite store.
+
+    Args:
+        functions: durable handlers by function name (``@durable_execution`` wrapped).
+        store: where executions live (default: memory).
+        clock: real time (default) or a ``SkipClock`` that skips idle waits.
+        host: interface to listen on.
+        port: port to listen on (0 picks a free one).
+        region: region of the ARNs and of the hosted handlers' client.
+        execution_timeout: ``DurableConfig.ExecutionTimeout`` of the hosted functions.
+
+    Raises:
+        PortInUseError: the port is taken.
+
+    Example:
+        >>> with LocalServer({"orders": handler}) as server:  # doctest: +SKIP
+        ...     boto3.client("lambda", endpoint_url=server.url, ...).invoke(FunctionName="orders")
+    """
+
+    def __init__(
+        self,
+        functions: Mapping[str, Handler] | None = None,
+        *,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        region: str = DEFAULT_REGION,
+        execution_timeout: int = 86_400,
+    ) -> None:
+        self._address = ServerAddress(region=region)
+        self._execution_timeout = execution_timeout
+        backend = ServiceBackend()
+        self._http = HttpServer(create_app(backend), host=host, port=port).start()
+        try:
+            self._address.set(self._http.url)
+            registry = FunctionRegistry()
+            for name, handler in (functions or {}).items():
+                registry.register(self._hosted(name, handler))
+            self._service = DurableExecutionService(
+                store=store if store is not None else MemoryStore(),
+                clock=clock if clock is not None else RealClock(),
+                mode=SchedulerMode.BACKGROUND,
+                region=region,
+                functions=registry,
+            )
+        except BaseException:
+            self._http.stop()
+            raise
+        backend.attach(self._service)
+
+    @property
+    def url(self) -> str:
+        """Base URL of the API (``endpoint_url`` for boto3)."""
+        return self._http.url
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on."""
+        return self._http.port
+
+    @property
+    def service(self) -> DurableExecutionService:
+        """The control plane behind the routes."""
+        return self._service
+
+    @property
+    def http(self) -> HttpServer:
+        """The HTTP server."""
+        return self._http
+
+    def register(self, name: str, handler: Handler) -> None:
+        """Host ``handler`` as the durable function ``name`` (replaces an earlier one)."""
+        self._service.register(self._hosted(name, handler))
+
+    def _hosted(self, name: str, handler: Handler) -> LocalFunction:
+        return LocalFunction(
+            name,
+            hosted_handler(handler, self._address),
+            execution_timeout=self._execution_timeout,
+            event_format=EventFormat.JSON,
+        )
+
+    def wait(self) -> None:
+        """Block until the HTTP server stops."""
+        self._http.wait()
+
+    def close(self) -> None:
+        """Stop the service (and its store), then the HTTP server."""
+        try:
+            self._service.close()
+        finally:
+            self._http.stop()
+
+    def __enter__(self) -> LocalServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
