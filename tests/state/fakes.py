@@ -198,5 +198,5 @@ def wait_until(predicate: Callable[[], bool], what: str) -> None:
 
 
 def queued_count(state: Any) -> int:
-    """Updates submitted to the state's queue so far (sent or not)."""
-    return int(state._batcher._submitted)
+    """Updates waiting in the state's queue (not yet taken for a call)."""
+    return len(state._batcher._queue)

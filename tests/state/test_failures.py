@@ -98,7 +98,7 @@ def test_sync_waiters_of_the_failed_batch_and_of_the_queue_are_all_released(
     threads = [threading.Thread(target=waiter, args=(f"w{i}",)) for i in range(4)]
     for thread in threads:
         thread.start()
-    wait_until(lambda: queued_count(state) == 5, "the waiters to queue")
+    wait_until(lambda: queued_count(state) == 4, "the waiters to queue")
     state.create_checkpoint(step_start("async"), is_sync=False)
     gate.set()
     for thread in threads:
@@ -237,7 +237,7 @@ def test_sync_waiters_of_dropped_updates_are_released_on_stop(make_state, client
 
     thread = threading.Thread(target=waiter)
     thread.start()
-    wait_until(lambda: queued_count(state) == 2, "the waiter to queue")
+    wait_until(lambda: queued_count(state) == 1, "the waiter to queue")
     state.stop_checkpointing()
     thread.join(10)
     assert not thread.is_alive()

@@ -1,19 +1,27 @@
 """The ordered queue of updates and the sending of them in batched checkpoint calls.
 
-How it works, in one paragraph: updates join one FIFO queue. At most one thread at
-a time holds the *sender* role; it takes the longest prefix of the queue that fits
-the limits, makes one call, settles that batch, and goes on while work remains. A
-synchronous caller that finds no call in flight takes the role itself and sends from
-its own thread (no hand-off, no wake-up latency); it gives the role back once its own
-update is settled, and a named background thread carries on with whatever is left.
-An asynchronous caller never sends: it wakes the background thread when no call is
-in flight. Updates that arrive while a call is in flight wait for that call and then
-travel together in the next one, so batches grow with load and nothing ever waits
-for a timer.
+How it works: updates join one FIFO queue. At most one thread at a time holds the
+*sender role*; it takes the longest prefix of the queue that fits the limits, makes
+one call, settles that batch, and goes on while work remains. A synchronous caller
+that finds no call in flight takes the role itself and sends from its own thread (no
+hand-off, no wake-up latency); it gives the role back once its own update is settled,
+and a named background thread carries on with whatever is left. An asynchronous
+caller never sends: it wakes the background thread when no call is in flight.
+Updates that arrive while a call is in flight wait for that call and then travel
+together in the next one, so batches grow with load and nothing waits for a timer.
+
+Lock discipline: an asynchronous caller appends to the queue without taking the lock
+while a call is in flight. Were it to take the lock, the producer and the sender
+would hand the lock, and with it the interpreter lock, back and forth for every
+update, and batches would shrink to a few updates each. The sender role is given up
+only under the lock and only after re-reading the queue, and a caller that appended
+takes the lock whenever it sees no call in flight, so no update is ever left behind.
+The background work of measuring updates happens outside the lock, too.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections import deque
@@ -35,6 +43,8 @@ SendBatch = Callable[[Sequence[QueuedOperation]], "BackgroundThreadError | None"
 Returns None to carry on, or the error that later checkpoints must raise when the
 service accepted the batch but withheld the next token. Raises when the call failed.
 """
+
+_PEEK = 256  # updates measured per look at the queue when forming a batch
 
 
 class StopReason(Enum):
@@ -80,14 +90,15 @@ class CheckpointBatcher:
         self._work = threading.Condition(self._lock)
         self._settled = threading.Condition(self._lock)
         self._queue: deque[QueuedOperation] = deque()
-        self._submitted = 0
-        self._done = 0
-        self._in_flight = False
+        self._in_flight = False  # somebody holds the sender role
+        self._in_flight_count = 0  # updates taken by the sender and not yet settled
+        self._done = 0  # updates settled successfully
         self._halt: BackgroundThreadError | None = None
         self._halt_reason = StopReason.CLOSED
         self._failure: BackgroundThreadError | None = None
         self._thread: threading.Thread | None = None
-        self._calls = 0
+        self._calls = itertools.count(1)
+        self._call_count = 0
         self._outcome: Future[StopReason] = Future()
         self._outcome_claimed = False
 
@@ -113,16 +124,9 @@ class CheckpointBatcher:
         return self._halt is not None
 
     @property
-    def halt_reason(self) -> StopReason | None:
-        """Why checkpointing ended without failure, or None while it runs or after failure."""
-        if self._halt is None or self._failure is not None:
-            return None
-        return self._halt_reason
-
-    @property
     def call_count(self) -> int:
         """Number of checkpoint calls made so far (successful or not)."""
-        return self._calls
+        return self._call_count
 
     # ------------------------------------------------------------- submitting
 
@@ -137,18 +141,24 @@ class CheckpointBatcher:
             BackgroundThreadError: checkpointing has ended (failed, stopped, or the
                 token was revoked); nothing was queued.
         """
+        if item.completion_event is None:
+            halt = self._halt
+            if halt is not None:
+                raise halt
+            self._queue.append(item)
+            if not self._in_flight:
+                with self._lock:
+                    if not self._in_flight and self._halt is None and self._queue:
+                        self._wake_worker()
+            return False
         with self._lock:
             if self._halt is not None:
                 raise self._halt
             self._queue.append(item)
-            self._submitted += 1
             if self._in_flight:
                 return False
-            if item.completion_event is not None:
-                self._in_flight = True
-                return True
-            self._wake_worker()
-            return False
+            self._in_flight = True
+            return True
 
     def drive(self, item: QueuedOperation) -> None:
         """Send batches from the calling thread until ``item`` is settled.
@@ -161,14 +171,14 @@ class CheckpointBatcher:
         event = item.completion_event
         try:
             while event is not None and not event.is_set():
-                with self._lock:
-                    batch = self._take_batch() if self._halt is None else []
+                batch = self._take_batch()
                 if not batch:
                     break
                 self._send_and_settle(batch)
         finally:
             with self._lock:
                 self._in_flight = False
+                # Re-read after clearing the flag: see the module docstring.
                 if self._queue and self._halt is None:
                     self._wake_worker()
                 self._settled.notify_all()
@@ -187,7 +197,7 @@ class CheckpointBatcher:
             BackgroundThreadError: checkpointing ended before they were all sent.
         """
         with self._lock:
-            target = self._submitted
+            target = self._done + self._in_flight_count + len(self._queue)
             if not self._settled.wait_for(
                 lambda: self._done >= target or self._halt is not None, timeout
             ):
@@ -208,15 +218,36 @@ class CheckpointBatcher:
                 if self._halt is not None:
                     return
                 self._in_flight = True
-                batch = self._take_batch()
+            keep = True
             try:
-                self._send_and_settle(batch)
+                while keep:
+                    batch = self._take_batch()
+                    if batch:
+                        self._send_and_settle(batch)
+                    keep = self._keep_role()
             finally:
-                with self._lock:
-                    self._in_flight = False
-                    self._settled.notify_all()
-                    outcome = self._outcome_if_final()
-                self._publish(outcome)
+                if keep:  # left by an exception while holding the role
+                    self._give_up_role()
+
+    def _keep_role(self) -> bool:
+        # The sender asks whether to go on; if not, the role is given up.
+        with self._lock:
+            self._in_flight = False
+            # Re-read after clearing the flag: see the module docstring.
+            if self._queue and self._halt is None:
+                self._in_flight = True
+                return True
+            self._settled.notify_all()
+            outcome = self._outcome_if_final()
+        self._publish(outcome)
+        return False
+
+    def _give_up_role(self) -> None:
+        with self._lock:
+            self._in_flight = False
+            self._settled.notify_all()
+            outcome = self._outcome_if_final()
+        self._publish(outcome)
 
     def _wake_worker(self) -> None:
         # Caller holds the lock.
@@ -263,27 +294,42 @@ class CheckpointBatcher:
     # --------------------------------------------------------------- internals
 
     def _take_batch(self) -> list[QueuedOperation]:
-        # Caller holds the lock. The longest prefix of the queue within the limits;
-        # the first update is always taken, however large, so that nothing is stuck.
+        # Sender role held. The longest prefix of the queue within the limits; the
+        # first update is always taken, however large, so that nothing gets stuck.
+        # Only the sender removes items (a halt empties the queue under the lock), so
+        # what is measured outside the lock is still the head of the queue after it.
         queue = self._queue
-        batch: list[QueuedOperation] = []
-        ops = 0
-        size = 0
         max_ops = self._max_ops
         max_bytes = self._max_bytes
-        while queue:
-            item = queue[0]
-            if item.operation_update is not None:
-                item_size = item.size_bytes
-                if ops and (ops >= max_ops or size + item_size > max_bytes):
-                    break
-                ops += 1
-                size += item_size
-            batch.append(queue.popleft())
+        count = ops = size = 0
+        full = False
+        while not full:
+            with self._lock:
+                if self._halt is not None:
+                    return []
+                peeked = list(itertools.islice(queue, count, count + _PEEK))
+            if not peeked:
+                break
+            for item in peeked:
+                if item.operation_update is not None:
+                    item_size = item.size_bytes
+                    if ops and (ops >= max_ops or size + item_size > max_bytes):
+                        full = True
+                        break
+                    ops += 1
+                    size += item_size
+                count += 1
+            if len(peeked) < _PEEK:
+                break
+        with self._lock:
+            if self._halt is not None:
+                return []
+            batch = [queue.popleft() for _ in range(count)]
+            self._in_flight_count = count
         return batch
 
     def _send_and_settle(self, batch: list[QueuedOperation]) -> None:
-        self._calls += 1
+        self._call_count = next(self._calls)
         try:
             revoked = self._send(batch)
         except Exception as exc:
@@ -298,6 +344,7 @@ class CheckpointBatcher:
                 if item.completion_event is not None:
                     item.completion_event.set()
             self._done += len(batch)
+            self._in_flight_count = 0
             if revoked is not None and self._halt is None:
                 self._halt_with(revoked, StopReason.TOKEN_REVOKED)
             self._settled.notify_all()
@@ -310,8 +357,8 @@ class CheckpointBatcher:
             for item in batch:
                 if item.completion_event is not None:
                     item.completion_event.set(error)
+            self._in_flight_count = 0
             # The failure replaces a plain stop as the reason new work is refused.
-            self._halt = None
             self._halt_with(self._failure, StopReason.CLOSED)
             outcome = self._outcome_if_final()
         self._publish(outcome)

@@ -47,20 +47,21 @@ class ReplayTracker:
     def __init__(self, status: ReplayStatus, operations: Iterable[Operation]) -> None:
         self._lock = threading.Lock()
         self._status = status
-        self._finished_at_start: frozenset[str] = frozenset()
-        self._unvisited: set[str] = set()
+        # id of every operation finished at start -> visited yet?
+        self._finished: dict[str, bool] = {}
+        self._unvisited = 0
         self._children: dict[str, list[str]] = {}
         self.load(operations, status)
 
     def load(self, operations: Iterable[Operation], status: ReplayStatus) -> None:
         """Take the invocation's starting state (call again after paging it in)."""
-        unvisited: set[str] = set()
+        finished: dict[str, bool] = {}
         children: dict[str, list[str]] = {}
         for operation in operations:
             if operation.operation_type is OperationType.EXECUTION:
                 continue
             if operation.status in _TERMINAL:
-                unvisited.add(operation.operation_id)
+                finished[operation.operation_id] = False
             parent = operation.parent_id
             if parent is not None:
                 siblings = children.get(parent)
@@ -69,8 +70,8 @@ class ReplayTracker:
                 else:
                     siblings.append(operation.operation_id)
         with self._lock:
-            self._finished_at_start = frozenset(unvisited)
-            self._unvisited = unvisited
+            self._finished = finished
+            self._unvisited = len(finished)
             self._children = children
             self._status = status
 
@@ -91,18 +92,23 @@ class ReplayTracker:
             # Another thread may have ended replay while this one waited for the lock.
             if not self.is_replaying():
                 return
-            if operation_id not in self._finished_at_start:
+            finished = self._finished
+            visited = finished.get(operation_id)
+            if visited is None:
                 self._status = ReplayStatus.NEW
                 return
-            unvisited = self._unvisited
-            unvisited.discard(operation_id)
+            if not visited:
+                finished[operation_id] = True
+                self._unvisited -= 1
             children = self._children
             pending = children.pop(operation_id, None)
             while pending:
                 child = pending.pop()
-                unvisited.discard(child)
+                if finished.get(child) is False:
+                    finished[child] = True
+                    self._unvisited -= 1
                 grandchildren = children.pop(child, None)
                 if grandchildren:
                     pending.extend(grandchildren)
-            if not unvisited:
+            if self._unvisited == 0:
                 self._status = ReplayStatus.NEW
