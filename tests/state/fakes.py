@@ -90,14 +90,14 @@ class FakeClient:
     ) -> CheckpointOutput:
         assert durable_execution_arn == ARN
         assert client_token is None
+        return self.respond(checkpoint_token, [update.to_dict() for update in updates], updates)
+
+    def respond(
+        self, checkpoint_token: str, wire: list[dict[str, Any]], updates: list[OperationUpdate]
+    ) -> CheckpointOutput:
+        """Record one call and answer it (shared by every entry point of the fake)."""
         number = len(self.calls) + 1
-        self.calls.append(
-            Call(
-                checkpoint_token,
-                [update.to_dict() for update in updates],
-                threading.current_thread().name,
-            )
-        )
+        self.calls.append(Call(checkpoint_token, wire, threading.current_thread().name))
         if self.on_call is not None:
             self.on_call(number)
         if self.gate is not None and number == self.gate_call:

@@ -16,7 +16,7 @@ from state_test_fakes import (
     step_succeed,
 )
 
-from durable_lambda_client import OperationStatus
+from durable_lambda_client import OperationStatus, OperationUpdate
 from durable_lambda_state import CheckpointBatcherConfig, ExecutionState
 
 WORKER = "durable-checkpointer-statetests01"
@@ -226,3 +226,41 @@ def test_batches_are_the_greedy_in_order_split_of_the_queue(
         if index + 1 < len(batches):
             following = sizes[batches[index + 1][0]]
             assert len(batch) == max_ops or total + following > max_bytes
+
+
+class WireClient(FakeClient):
+    """A client that also takes updates in their wire form."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wire_batches: list[list[dict]] = []
+
+    def checkpoint_wire(self, durable_execution_arn, checkpoint_token, updates, client_token):
+        assert client_token is None
+        self.wire_batches.append(updates)
+        parsed = [OperationUpdate.from_dict(update) for update in updates]
+        return self.respond(checkpoint_token, updates, parsed)
+
+
+def test_each_update_is_converted_to_its_wire_form_once(make_state, monkeypatch) -> None:
+    conversions: list[str] = []
+    original = OperationUpdate.to_dict
+
+    def counting(update: OperationUpdate) -> dict:
+        conversions.append(update.operation_id)
+        return original(update)
+
+    client = WireClient()
+    state = make_state(service=client)
+    monkeypatch.setattr(OperationUpdate, "to_dict", counting)
+    state.create_checkpoint(step_start("1"), is_sync=False)
+    state.create_checkpoint(step_succeed("1"))
+    monkeypatch.undo()
+    assert conversions == ["1", "1"]
+    assert client.wire_batches[0][0] == {
+        "Id": "1",
+        "Type": "STEP",
+        "Action": "START",
+        "SubType": "Step",
+    }
+    assert client.sent_ids == ["1", "1"]

@@ -13,6 +13,7 @@ from durable_lambda_state._execution_state import ExecutionState
 from durable_lambda_state._ordered_lock import OrderedLock
 from durable_lambda_state._queued_operation import QueuedOperation
 from durable_lambda_state._replay import ReplayStatus
+from durable_lambda_state._wire_checkpoint import SupportsWireCheckpoint
 
 __all__ = [
     "CHECKPOINT_NOT_FOUND",
@@ -24,4 +25,5 @@ __all__ = [
     "QueuedOperation",
     "ReplayStatus",
     "StopReason",
+    "SupportsWireCheckpoint",
 ]

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable, MutableMapping, Sequence
 from concurrent.futures import Future
 from types import TracebackType
+from typing import cast
 
 from durable_lambda_client import (
     BackgroundThreadError,
@@ -23,6 +24,7 @@ from durable_lambda_state._child_registry import ChildRegistry
 from durable_lambda_state._completion_event import CompletionEvent
 from durable_lambda_state._queued_operation import QueuedOperation
 from durable_lambda_state._replay import ReplayStatus, ReplayTracker
+from durable_lambda_state._wire_checkpoint import SupportsWireCheckpoint
 
 __all__ = ["ExecutionState"]
 
@@ -61,7 +63,9 @@ class ExecutionState:
         initial_checkpoint_token: the token from the input envelope.
         operations: the mapping that stores operations by id; usually ``{}`` before
             ``fetch_paginated_operations`` fills it. It is updated in place.
-        service_client: makes the checkpoint and state calls.
+        service_client: makes the checkpoint and state calls. When its class also
+            has ``checkpoint_wire`` (``SupportsWireCheckpoint``), updates are sent in
+            the wire form the batcher already built to measure them.
         batcher_config: per-call limits; the defaults are 250 updates and 750 KiB.
         replay_status: the initial status; ``fetch_paginated_operations`` decides it
             again from the complete state.
@@ -86,6 +90,12 @@ class ExecutionState:
         self.operations: MutableMapping[str, Operation] = operations
         self._token = initial_checkpoint_token
         self._client = service_client
+        # Looked up on the class: a mock answers every attribute on the instance.
+        self._wire_client: SupportsWireCheckpoint | None = (
+            cast(SupportsWireCheckpoint, service_client)
+            if callable(getattr(type(service_client), "checkpoint_wire", None))
+            else None
+        )
         self._operations_lock = threading.Lock()
         self._admission_lock = threading.Lock()
         self._replay = ReplayTracker(replay_status, operations.values())
@@ -242,13 +252,20 @@ class ExecutionState:
         token = self._token
         if not token:
             raise _no_token_error()
-        updates = [item.operation_update for item in batch if item.operation_update is not None]
-        output = self._client.checkpoint(
-            durable_execution_arn=self.durable_execution_arn,
-            checkpoint_token=token,
-            updates=updates,
-            client_token=None,
-        )
+        if self._wire_client is not None:
+            output = self._wire_client.checkpoint_wire(
+                durable_execution_arn=self.durable_execution_arn,
+                checkpoint_token=token,
+                updates=[item.wire for item in batch if item.wire is not None],
+                client_token=None,
+            )
+        else:
+            output = self._client.checkpoint(
+                durable_execution_arn=self.durable_execution_arn,
+                checkpoint_token=token,
+                updates=[i.operation_update for i in batch if i.operation_update is not None],
+                client_token=None,
+            )
         new_token = output.checkpoint_token
         changed = output.new_execution_state.operations
         marker = output.new_execution_state.next_marker
