@@ -185,23 +185,28 @@ def run_package_bench(path: Path, quick: bool) -> list[dict[str, Any]]:
     """
     package = path.stem.removeprefix("bench_")
     title = f"package benchmark {path.name}"
-    if not path.exists():
-        return [unavailable(package, title, f"not yet available: {path.name} does not exist")]
+    rows: list[dict[str, Any]]
     try:
-        module = _load(path)
-        if callable(getattr(module, "run", None)):
-            rows = [dict(result) for result in module.run(quick)]
-        elif hasattr(module, "WORKLOADS"):
-            cases: Iterable[Case[Any]] = module.WORKLOADS
-            rows = run_cases(cases, effort_for(quick))
+        if not path.exists():
+            rows = [unavailable(package, title, f"not yet available: {path.name} does not exist")]
         else:
-            rows = [_run_script(path, package, title, quick)]
+            rows = _run_module(path, package, title, quick)
     except Exception as error:  # the other benchmarks still run; the exit code reports it
         rows = [{"workload": package, "title": title, "variant": "", "error": repr(error)}]
     for result in rows:
         result.setdefault("mode", "package")
         result["package"] = package
     return rows
+
+
+def _run_module(path: Path, package: str, title: str, quick: bool) -> list[dict[str, Any]]:
+    module = _load(path)
+    if callable(getattr(module, "run", None)):
+        return [dict(result) for result in module.run(quick)]
+    if hasattr(module, "WORKLOADS"):
+        cases: Iterable[Case[Any]] = module.WORKLOADS
+        return run_cases(cases, effort_for(quick))
+    return [_run_script(path, package, title, quick)]
 
 
 # Reporting ----------------------------------------------------------------------------
