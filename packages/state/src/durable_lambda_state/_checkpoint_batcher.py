@@ -16,7 +16,9 @@ would hand the lock, and with it the interpreter lock, back and forth for every
 update, and batches would shrink to a few updates each. The sender role is given up
 only under the lock and only after re-reading the queue, and a caller that appended
 takes the lock whenever it sees no call in flight, so no update is ever left behind.
-The background work of measuring updates happens outside the lock, too.
+This relies on ``deque.append`` and the reads of plain attributes being atomic, as
+they are under CPython's interpreter lock. Measuring updates (their JSON size)
+happens outside the lock, too.
 """
 
 from __future__ import annotations
