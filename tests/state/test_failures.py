@@ -14,6 +14,9 @@ from durable_lambda_client import (
     CheckpointError,
     CheckpointErrorCategory,
     GetExecutionStateError,
+    OperationAction,
+    OperationType,
+    OperationUpdate,
 )
 from durable_lambda_state import StopReason
 
@@ -257,3 +260,32 @@ def test_checkpoint_batches_forever_serves_until_closed(make_state, client) -> N
     server.join(10)
     assert not server.is_alive()
     assert client.sent_ids == ["1"]
+
+
+class UnwritableUpdate(OperationUpdate):
+    """An update whose wire form cannot be built."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict:
+        raise TypeError("payload is not a string")
+
+
+def test_an_update_without_a_wire_form_fails_checkpointing(make_state, client) -> None:
+    state = make_state()
+    bad = UnwritableUpdate("1", OperationType.STEP, OperationAction.START)
+    with pytest.raises(BackgroundThreadError) as caught:
+        state.create_checkpoint(bad)
+    assert isinstance(caught.value.source_exception, TypeError)
+    assert client.calls == []
+    with pytest.raises(BackgroundThreadError):
+        state.create_checkpoint(step_start("2"), is_sync=False)
+
+
+def test_an_async_update_without_a_wire_form_reaches_the_stop_future(make_state, client) -> None:
+    state = make_state()
+    state.create_checkpoint(
+        UnwritableUpdate("1", OperationType.STEP, OperationAction.START), is_sync=False
+    )
+    assert isinstance(state.checkpointing_stopped.exception(10), BackgroundThreadError)
+    assert client.calls == []

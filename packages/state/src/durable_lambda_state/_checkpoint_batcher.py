@@ -173,7 +173,7 @@ class CheckpointBatcher:
         event = item.completion_event
         try:
             while event is not None and not event.is_set():
-                batch = self._take_batch()
+                batch = self._next_batch()
                 if not batch:
                     break
                 self._send_and_settle(batch)
@@ -223,7 +223,7 @@ class CheckpointBatcher:
             keep = True
             try:
                 while keep:
-                    batch = self._take_batch()
+                    batch = self._next_batch()
                     if batch:
                         self._send_and_settle(batch)
                     keep = self._keep_role()
@@ -294,6 +294,16 @@ class CheckpointBatcher:
             thread.join(timeout)
 
     # --------------------------------------------------------------- internals
+
+    def _next_batch(self) -> list[QueuedOperation]:
+        # An update that cannot be converted to its wire form fails checkpointing
+        # like a failed call would: it can never be sent, and order forbids skipping it.
+        try:
+            return self._take_batch()
+        except Exception as exc:
+            logger.exception("Checkpoint batch processing failed")
+            self._fail(exc, [])
+            return []
 
     def _take_batch(self) -> list[QueuedOperation]:
         # Sender role held. The longest prefix of the queue within the limits; the
