@@ -25,8 +25,7 @@ import math
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from durable_lambda_client import (
     CheckpointOutput,
@@ -314,6 +313,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
-
-_: Callable[..., Any] = main
