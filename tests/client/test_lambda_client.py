@@ -120,6 +120,25 @@ def test_checkpoint_sends_updates_and_parses_the_new_state(
     ]
 
 
+def test_checkpoint_wire_sends_the_given_dicts_unchanged(
+    boto3_lambda: Any, stubber: Stubber
+) -> None:
+    wire_updates = [update.to_dict() for update in UPDATES]
+    stubber.add_response(
+        "checkpoint_durable_execution",
+        {"CheckpointToken": "dG9rZW4tMg==", "NewExecutionState": {}},
+        expected_params={
+            "DurableExecutionArn": ARN,
+            "CheckpointToken": TOKEN,
+            "Updates": wire_updates,
+        },
+    )
+    output = LambdaClient(boto3_lambda).checkpoint_wire(
+        durable_execution_arn=ARN, checkpoint_token=TOKEN, updates=wire_updates
+    )
+    assert output.checkpoint_token == "dG9rZW4tMg=="
+
+
 def test_checkpoint_passes_a_given_client_token(boto3_lambda: Any, stubber: Stubber) -> None:
     stubber.add_response(
         "checkpoint_durable_execution",

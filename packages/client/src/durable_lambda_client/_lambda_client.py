@@ -170,6 +170,29 @@ class LambdaClient(DurableServiceClient):
                 ``checkpoint_token`` is empty, which the service would reject; that case
                 is retriable because a new invocation gets a fresh token.
         """
+        return self.checkpoint_wire(
+            durable_execution_arn=durable_execution_arn,
+            checkpoint_token=checkpoint_token,
+            updates=[update.to_dict() for update in updates],
+            client_token=client_token,
+        )
+
+    def checkpoint_wire(
+        self,
+        durable_execution_arn: str,
+        checkpoint_token: str,
+        updates: list[dict[str, Any]],
+        client_token: str | None = None,
+    ) -> CheckpointOutput:
+        """Like ``checkpoint``, with ``updates`` already in their wire form.
+
+        The checkpoint batcher converts every update once to measure it against the
+        byte limit of a call; it hands those dictionaries over here so that no
+        update is converted twice.
+
+        Raises:
+            CheckpointError: as ``checkpoint``.
+        """
         if not checkpoint_token:
             raise CheckpointError(
                 "Cannot checkpoint without a checkpoint token.",
@@ -178,7 +201,7 @@ class LambdaClient(DurableServiceClient):
         request: dict[str, Any] = {
             "DurableExecutionArn": durable_execution_arn,
             "CheckpointToken": checkpoint_token,
-            "Updates": [update.to_dict() for update in updates],
+            "Updates": updates,
         }
         if client_token is not None:
             request["ClientToken"] = client_token
