@@ -14,7 +14,11 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from durable_lambda_client import OperationSubType, ValidationError
-from durable_lambda_concurrency import CompletionConfig, register_config_error
+from durable_lambda_concurrency import (
+    CompletionConfig,
+    ConcurrencyConfigError,
+    register_config_error,
+)
 from durable_lambda_context._duration import Duration
 from durable_lambda_context._jitter import JitterStrategy
 from durable_lambda_context._validation import require_callable, require_duration, require_name
@@ -276,5 +280,22 @@ class StepFuture(Generic[T]):
         return self.future.result(timeout=timeout_seconds)
 
 
-# CompletionConfig validates itself; make its errors this API's ValidationError.
-register_config_error(ValidationError)
+class CompletionConfigError(ValidationError, ConcurrencyConfigError):
+    """An invalid ``CompletionConfig`` or executor setting.
+
+    Both this API's ``ValidationError`` and the concurrency package's own
+    ``ConcurrencyConfigError`` catch it, so code written against either works.
+    """
+
+
+# Keep the class name users see in error envelopes ("ValidationError").
+CompletionConfigError.__name__ = "ValidationError"
+CompletionConfigError.__qualname__ = "ValidationError"
+
+
+def register_completion_config_errors() -> None:
+    """Make ``CompletionConfig`` and the executor raise ``CompletionConfigError`` (at import)."""
+    register_config_error(CompletionConfigError)
+
+
+register_completion_config_errors()
