@@ -89,3 +89,51 @@ def durable_lambda(env: dict[str, str]) -> Any:
         return run_cli(*args, env=env, timeout=timeout)
 
     return invoke
+
+
+HANDLERS = "tests/cli/handlers.py"
+
+
+class ServeProcess:
+    """A ``durable-lambda serve --json`` subprocess and the facts it announced."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "durable_lambda_local.cli", "serve", "--json", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=REPO,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            _, err = self.process.communicate(timeout=30)
+            raise AssertionError(f"serve exited: {err}")
+        self.facts: dict[str, Any] = json.loads(line)
+        self.url: str = self.facts["url"]
+
+    def stop(self, *, kill: bool = False) -> int:
+        if self.process.poll() is None:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()
+        self.process.communicate(timeout=60)
+        return self.process.returncode
+
+
+@pytest.fixture
+def serve(env: dict[str, str]) -> Iterator[Any]:
+    """``serve(*args)`` starts ``durable-lambda serve --json ARGS``; stopped after the test."""
+    started: list[ServeProcess] = []
+
+    def start(*args: str) -> ServeProcess:
+        process = ServeProcess(list(args), env)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop(kill=True)

@@ -150,10 +150,11 @@ def test_unknown_callback_and_invalid_result(fake_server: Any, durable_lambda: A
     assert invalid.stderr.startswith("error: --result is not valid JSON: ")
 
 
-def test_no_server_for_the_store_is_reported(durable_lambda: Any) -> None:
+def test_no_store_and_no_server_is_reported(durable_lambda: Any) -> None:
     result = durable_lambda("executions", "list")
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: no durable-lambda server is running for ")
+    assert result.stderr.startswith("error: no store at ")
+    assert "and no server running for it" in result.stderr
     assert result.stderr.count("\n") == 1
 
 

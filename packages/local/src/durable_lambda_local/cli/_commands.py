@@ -5,14 +5,12 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from durable_lambda_local.cli._errors import CliError
 from durable_lambda_local.cli._json_arguments import read_json_argument
-from durable_lambda_local.cli._locations import MEMORY_STORE, default_store_path, running_server
 from durable_lambda_local.cli._operation_tree import summarize
 from durable_lambda_local.cli._remote import RemoteService
 from durable_lambda_local.cli._rendering import (
@@ -23,6 +21,9 @@ from durable_lambda_local.cli._rendering import (
     history_table,
     operation_tree,
 )
+from durable_lambda_local.cli._run import run_command
+from durable_lambda_local.cli._serve import serve_command
+from durable_lambda_local.cli._service_access import connect
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,31 +51,10 @@ def service_options(command: F) -> F:
     @click.option("--store", "store", default=None, help=STORE_HELP)
     @functools.wraps(command)
     def wrapper(*args: Any, endpoint: str | None, store: str | None, **kwargs: Any) -> Any:
-        return command(*args, service=connect(endpoint, store), **kwargs)
+        with connect(endpoint, store) as service:
+            return command(*args, service=service, **kwargs)
 
     return wrapper  # type: ignore[return-value]
-
-
-def store_path(store: str | None) -> Path | None:
-    """The SQLite path of ``--store`` (None for ``memory``)."""
-    if store == MEMORY_STORE:
-        return None
-    return Path(store).expanduser() if store else default_store_path()
-
-
-def connect(endpoint: str | None, store: str | None) -> RemoteService:
-    """The service the command talks to: ``--endpoint``, else the server of ``--store``."""
-    if endpoint:
-        return RemoteService(endpoint)
-    path = store_path(store)
-    url = running_server(path) if path is not None else None
-    if url is None:
-        where = "an in-memory store" if path is None else str(path)
-        raise CliError(
-            f"no durable-lambda server is running for {where}; start one with "
-            "'durable-lambda serve' (or 'durable-lambda run') or pass --endpoint URL"
-        )
-    return RemoteService(url)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -258,6 +238,10 @@ def _error_object(
         if value is not None
     }
     return error or None
+
+
+cli.add_command(run_command)
+cli.add_command(serve_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,8 +26,11 @@ class RemoteService:
     """Calls the Lambda durable-execution API at ``endpoint`` and reports failures as
     :class:`CliError` lines (``ResourceNotFoundException: Durable Execution does not exist``)."""
 
-    def __init__(self, endpoint: str, *, region: str = "us-east-1") -> None:
+    def __init__(
+        self, endpoint: str, *, region: str = "us-east-1", known_functions: Sequence[str] = ()
+    ) -> None:
         self.endpoint = endpoint.rstrip("/")
+        self._known_functions = list(known_functions)
         self._client: Any = boto3.client(
             "lambda",
             region_name=region,
@@ -62,7 +65,8 @@ class RemoteService:
             params["Marker"] = marker
 
     def function_names(self) -> list[str]:
-        """Names of the functions the server hosts (our server's ``/_local/functions``)."""
+        """Names of the functions the server hosts (our server's ``/_local/functions``),
+        with the functions known to have run on the store."""
         try:
             with urllib.request.urlopen(f"{self.endpoint}/_local/functions", timeout=10) as reply:
                 names: list[str] = json.loads(reply.read())["Functions"]
@@ -71,7 +75,7 @@ class RemoteService:
                 f"cannot list the functions of {self.endpoint} ({error}); name the function "
                 "with --function"
             ) from None
-        return names
+        return sorted(set(names) | set(self._known_functions))
 
     def list_executions(
         self,

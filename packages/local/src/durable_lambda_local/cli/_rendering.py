@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -62,7 +63,11 @@ def echo_json(value: Any) -> None:
 
 def console() -> Console:
     """The console human-readable output goes to (stdout, no colours when piped)."""
-    return Console(highlight=False, soft_wrap=True)
+    out = Console(highlight=False, soft_wrap=True)
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        # Piped output is read by scripts and logs: do not cut lines at 80 columns.
+        out.width = 200
+    return out
 
 
 def status_text(status: str) -> Text:
@@ -72,7 +77,7 @@ def status_text(status: str) -> Text:
 
 def executions_table(rows: Sequence[Mapping[str, Any]]) -> Table:
     """A table of execution summaries (ListDurableExecutionsByFunction rows)."""
-    table = Table("Name", "Function", "Status", "Started", "Duration", "ARN", box=None)
+    table = Table("Name", "Function", "Status", "Started", "Duration", box=None)
     for row in rows:
         started, ended = row.get("StartTimestamp"), row.get("EndTimestamp")
         table.add_row(
@@ -81,7 +86,6 @@ def executions_table(rows: Sequence[Mapping[str, Any]]) -> Table:
             status_text(str(row.get("Status", ""))),
             _clock(started),
             _duration(started, ended),
-            str(row.get("DurableExecutionArn", "")),
         )
     return table
 
@@ -123,9 +127,12 @@ def history_table(events: Iterable[Mapping[str, Any]]) -> Table:
     return table
 
 
-def operation_tree(summary: ExecutionSummary, title: str) -> Tree:
-    """The operations of an execution as a tree with statuses, timings, retries and waits."""
-    tree = Tree(Text.assemble(title, " ", status_text(summary.status)))
+def operation_tree(summary: ExecutionSummary, title: str, detail: str = "") -> Tree:
+    """The operations of an execution as a tree with statuses, timings, retries and waits.
+
+    The root reads ``<title> <STATUS> <detail>``.
+    """
+    tree = Tree(Text.assemble(title, " ", status_text(summary.status), " ", detail))
     for node in summary.operations:
         _add_node(tree, node)
     return tree
@@ -137,10 +144,10 @@ def _add_node(parent: Tree, node: OperationNode) -> None:
     label.append(node.name or node.id, style="bold")
     label.append(f"  {node.sub_type or node.kind}", style="dim")
     facts = [node.status.lower()]
-    if node.duration_seconds is not None:
-        facts.append(format_seconds(node.duration_seconds))
     if node.kind == "Wait" and node.wait_seconds is not None:
         facts.append(f"wait {format_seconds(node.wait_seconds)}")
+    elif node.duration_seconds is not None:
+        facts.append(format_seconds(node.duration_seconds))
     if node.attempts > 1 or node.retries:
         facts.append(f"{node.attempts} attempts, {node.retries} retried")
     if node.callback_id and node.status == "STARTED":

@@ -51,6 +51,15 @@ def load_target(target: str) -> Handler:
     return loaded
 
 
+def function_name_for(target: str) -> str:
+    """A function name for ``target`` when none is given: its module's name
+    (``docs/examples/order_workflow.py:handler`` -> ``order_workflow``)."""
+    module_part = target.rpartition(":")[0] or target
+    stem = Path(module_part).stem if module_part.endswith(".py") else module_part.split(".")[-1]
+    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)
+    return name[:64] or "function"
+
+
 def is_durable_handler(handler: object) -> bool:
     """Whether ``handler`` is the wrapper ``@durable_execution`` returns.
 

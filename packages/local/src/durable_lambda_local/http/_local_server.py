@@ -25,6 +25,10 @@ from durable_lambda_local.http._hosting import (
 from durable_lambda_local.http._server import HttpServer
 from durable_lambda_local.http._service_backend import ServiceBackend
 
+MAX_EXECUTION_TIMEOUT = 31_622_400
+"""The longest ``DurableConfig.ExecutionTimeout`` Lambda accepts (366 days): the default
+for hosted functions, so that long waits skipped in local runs never hit a timeout."""
+
 
 class LocalServer:
     """A :class:`DurableExecutionService` served over HTTP, with functions hosted in-process.
@@ -40,7 +44,10 @@ class LocalServer:
         host: interface to listen on.
         port: port to listen on (0 picks a free one).
         region: region of the ARNs and of the hosted handlers' client.
-        execution_timeout: ``DurableConfig.ExecutionTimeout`` of the hosted functions.
+        execution_timeout: ``DurableConfig.ExecutionTimeout`` of the hosted functions
+            (seconds; default the maximum, 366 days).
+        drive: run invocations and timers in the background (False: the API only reads
+            and records, nothing runs; for tools that inspect a store nobody serves).
 
     Raises:
         PortInUseError: the port is taken.
@@ -59,7 +66,8 @@ class LocalServer:
         host: str = "127.0.0.1",
         port: int = 0,
         region: str = DEFAULT_REGION,
-        execution_timeout: int = 86_400,
+        execution_timeout: int = MAX_EXECUTION_TIMEOUT,
+        drive: bool = True,
     ) -> None:
         self._address = ServerAddress(region=region)
         self._execution_timeout = execution_timeout
@@ -73,7 +81,7 @@ class LocalServer:
             self._service = DurableExecutionService(
                 store=store if store is not None else MemoryStore(),
                 clock=clock if clock is not None else RealClock(),
-                mode=SchedulerMode.BACKGROUND,
+                mode=SchedulerMode.BACKGROUND if drive else SchedulerMode.MANUAL,
                 region=region,
                 functions=registry,
             )

@@ -53,8 +53,17 @@ class ServiceBackend:
         return self._service
 
     def function_names(self) -> list[str]:
-        """Names of the registered functions."""
-        return self.service.functions.names()
+        """Names of the registered functions and of the functions the store has
+        executions of (so that tools can list executions nobody hosts any more)."""
+        service = self.service
+        names = {name.split(":", 1)[0] for name in service.functions.names()}
+        store = service.store
+        stored = getattr(store, "function_names", None)
+        if callable(stored):
+            names.update(stored())
+        else:
+            names.update(record.function_name for record in store.load_unfinished_executions())
+        return sorted(names)
 
     def checkpoint_durable_execution(self, request: WireMembers) -> WireMembers:
         with _translated_errors():

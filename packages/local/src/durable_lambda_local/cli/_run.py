@@ -1,0 +1,217 @@
+"""``durable-lambda run``: execute a handler on the local service and watch it progress."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+import click
+from rich.console import Group
+from rich.live import Live
+from rich.text import Text
+
+from durable_lambda_local.cli._errors import CliError
+from durable_lambda_local.cli._json_arguments import read_json_argument
+from durable_lambda_local.cli._operation_tree import ExecutionSummary, OperationNode, summarize
+from durable_lambda_local.cli._remote import RemoteService
+from durable_lambda_local.cli._rendering import (
+    console,
+    echo_json,
+    format_error,
+    format_seconds,
+    operation_tree,
+)
+from durable_lambda_local.cli._serve import execution_timeout_option, serving
+from durable_lambda_local.cli._service_access import refuse_if_served, store_path
+from durable_lambda_local.cli._targets import function_name_for, load_target
+
+REFRESH_SECONDS = 0.2
+"""How often the live view reads the execution's history."""
+TERMINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED"})
+
+
+@click.command("run")
+@click.argument("target")
+@click.option("--input", "input_", default="{}", help="Event as JSON text, or @file.json.")
+@click.option("--name", default=None, help="Execution name (idempotent; default: generated).")
+@click.option("--function-name", default=None, help="Function name (default: module name).")
+@click.option("--store", default=None, help="SQLite file, or 'memory' (default: the local store).")
+@click.option(
+    "--real-time", is_flag=True, help="Wait in real time instead of skipping waits and retries."
+)
+@click.option(
+    "--auto-callback",
+    default=None,
+    metavar="JSON",
+    help="Answer every callback at once with this result (no second terminal needed).",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port of the service.")
+@execution_timeout_option
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as one JSON document.")
+def run_command(
+    target: str,
+    input_: str,
+    name: str | None,
+    function_name: str | None,
+    store: str | None,
+    real_time: bool,
+    auto_callback: str | None,
+    port: int,
+    execution_timeout: int,
+    as_json: bool,
+) -> None:
+    """Run a durable handler (module:handler or path.py:handler) to its end.
+
+    Waits and retry delays are skipped unless --real-time; a callback waits for an
+    answer, which you give from another terminal with the printed command (or at once
+    with --auto-callback). Ends with the result and the operation tree.
+    """
+    handler = load_target(target)
+    payload = read_json_argument(input_, "--input")
+    answer = (
+        read_json_argument(auto_callback, "--auto-callback").encode()
+        if auto_callback is not None
+        else None
+    )
+    function = function_name or function_name_for(target)
+    path = store_path(store)
+    refuse_if_served(path)
+    with serving(
+        {function: handler},
+        store_file=path,
+        host="127.0.0.1",
+        port=port,
+        skip_time=not real_time,
+        execution_timeout=execution_timeout,
+    ) as server:
+        remote = RemoteService(server.url)
+        arn = str(
+            remote.invoke(function, payload.encode(), asynchronous=True, name=name)[
+                "DurableExecutionArn"
+            ]
+        )
+        watcher = _Watcher(remote, arn, answer, server.url, quiet=as_json)
+        summary = watcher.follow()
+    _report(summary, arn, as_json)
+
+
+class _Watcher:
+    """Follows an execution through its history until it ends."""
+
+    def __init__(
+        self, remote: RemoteService, arn: str, answer: bytes | None, url: str, *, quiet: bool
+    ) -> None:
+        self._remote = remote
+        self._arn = arn
+        self._answer = answer
+        self._url = url
+        self._quiet = quiet
+        self._announced: set[str] = set()
+        self._stop = threading.Event()
+
+    def follow(self) -> ExecutionSummary:
+        if self._quiet:
+            while True:
+                summary = self._step(None)
+                if summary.status in TERMINAL:
+                    return summary
+                self._stop.wait(REFRESH_SECONDS)
+        out = console()
+        with Live(console=out, refresh_per_second=8, transient=True) as live:
+            while True:
+                summary = self._step(live)
+                live.update(Group(operation_tree(summary, "Running"), Text("")))
+                if summary.status in TERMINAL:
+                    return summary
+                self._stop.wait(REFRESH_SECONDS)
+
+    def _step(self, live: Live | None) -> ExecutionSummary:
+        summary = summarize(self._remote.history(self._arn))
+        for node in _walk(summary.operations):
+            if node.callback_id and node.status == "STARTED":
+                self._callback_waiting(node, live)
+        return summary
+
+    def _callback_waiting(self, node: OperationNode, live: Live | None) -> None:
+        callback_id = node.callback_id
+        assert callback_id is not None
+        if callback_id in self._announced:
+            return
+        self._announced.add(callback_id)
+        if self._answer is not None:
+            with contextlib.suppress(CliError):
+                self._remote.callback_success(callback_id, self._answer)
+            if live is not None:
+                live.console.print(f"Answered callback {node.name or node.id} automatically.")
+            return
+        if live is not None:
+            live.console.print(
+                f"Callback {node.name or node.id} is waiting for an answer. From another "
+                "terminal:\n"
+                f"  durable-lambda callback succeed '{callback_id}' --result '<JSON>' "
+                f"--endpoint {self._url}"
+            )
+
+
+def _walk(nodes: tuple[OperationNode, ...]) -> Iterator[OperationNode]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def _report(summary: ExecutionSummary, arn: str, as_json: bool) -> None:
+    if as_json:
+        echo_json(
+            {
+                "DurableExecutionArn": arn,
+                "Status": summary.status,
+                "Result": _decoded(summary.result),
+                "Error": summary.error,
+                "Invocations": summary.invocations,
+                "Operations": [_node_dict(n) for n in summary.operations],
+            }
+        )
+    else:
+        out = console()
+        elapsed = (
+            format_seconds((summary.ended - summary.started).total_seconds())
+            if summary.started and summary.ended
+            else "?"
+        )
+        plural = "s" if summary.invocations != 1 else ""
+        detail = f"in {elapsed} ({summary.invocations} invocation{plural})"
+        out.print(operation_tree(summary, f"Execution {arn.split('/')[-2]}", detail))
+        if summary.status == "SUCCEEDED":
+            out.print(f"Result: {summary.result}")
+    if summary.status != "SUCCEEDED":
+        reason = format_error(summary.error) if summary.error else "no error recorded"
+        raise CliError(f"execution {summary.status}: {reason}")
+
+
+def _decoded(result: str | None) -> Any:
+    if result is None:
+        return None
+    try:
+        return json.loads(result)
+    except ValueError:
+        return result
+
+
+def _node_dict(node: OperationNode) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for item in fields(node):
+        value = getattr(node, item.name)
+        if item.name == "children":
+            value = [_node_dict(child) for child in value]
+        elif isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, Mapping):
+            value = dict(value)
+        result[item.name] = value
+    result["duration_seconds"] = node.duration_seconds
+    return result
