@@ -17,7 +17,7 @@ from state_test_fakes import (
 )
 
 from durable_lambda_client import OperationStatus, OperationUpdate
-from durable_lambda_state import CheckpointBatcherConfig, ExecutionState
+from durable_lambda_state import CheckpointBatcherConfig, ExecutionState, QueuedOperation
 
 WORKER = "durable-checkpointer-statetests01"
 
@@ -264,3 +264,71 @@ def test_each_update_is_converted_to_its_wire_form_once(make_state, monkeypatch)
         "SubType": "Step",
     }
     assert client.sent_ids == ["1", "1"]
+
+
+def test_an_append_landing_while_the_sender_measures_the_queue_is_kept(make_state, client) -> None:
+    # Asynchronous callers append without the lock. Model the worst interleaving: an
+    # append lands whenever the sender's look at the queue creates an iterator over it.
+    from collections import deque
+
+    state = make_state()
+    late = step_start("late")
+    late_item = QueuedOperation(late)
+
+    class AppendsWhileRead(deque):
+        def _append_once(self) -> None:
+            if late_item not in self and not late_sent:
+                self.append(late_item)
+                late_sent.append(True)
+
+        def __iter__(self):
+            iterator = super().__iter__()
+            self._append_once()
+            return iterator
+
+        def __getitem__(self, index):
+            item = super().__getitem__(index)
+            self._append_once()
+            return item
+
+    batcher = state._batcher
+    late_sent: list[bool] = []
+    batcher._queue = AppendsWhileRead(batcher._queue)
+    state.create_checkpoint(step_start("first"))
+    state.flush()
+    sent = [update["Id"] for call in client.calls for update in call.updates]
+    assert sent == ["first", "late"]
+
+
+def test_asynchronous_producers_racing_the_sender_lose_nothing(make_state, client) -> None:
+    # Asynchronous callers append without the lock while the sender measures the head
+    # of the queue; with a tiny switch interval they interleave at every bytecode.
+    import sys
+
+    producers, per_producer = 4, 1500
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        state = make_state()
+
+        def produce(prefix: str) -> None:
+            for number in range(per_producer):
+                state.create_checkpoint(step_start(f"{prefix}-{number}"), is_sync=False)
+
+        threads = [
+            threading.Thread(target=produce, args=(f"p{index}",), name=f"producer-{index}")
+            for index in range(producers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        state.flush()
+    finally:
+        sys.setswitchinterval(interval)
+
+    sent = [update["Id"] for call in client.calls for update in call.updates]
+    assert len(sent) == producers * per_producer
+    for index in range(producers):
+        mine = [op_id for op_id in sent if op_id.startswith(f"p{index}-")]
+        assert mine == [f"p{index}-{number}" for number in range(per_producer)]

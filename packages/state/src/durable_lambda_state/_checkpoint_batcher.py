@@ -319,7 +319,10 @@ class CheckpointBatcher:
             with self._lock:
                 if self._halt is not None:
                     return []
-                peeked = list(itertools.islice(queue, count, count + _PEEK))
+                # Indexing, not an iterator: an iterator created here would raise
+                # "deque mutated during iteration" if an asynchronous caller appended
+                # between its creation and its use (appends do not take the lock).
+                peeked = [queue[index] for index in range(count, min(count + _PEEK, len(queue)))]
             if not peeked:
                 break
             for item in peeked:
