@@ -154,8 +154,8 @@ def replay(count: int, repeats: int, baseline: float) -> float:
     return (total - baseline) / count * 1e6
 
 
-def map_of(count: int, repeats: int) -> tuple[float, int]:
-    """Median time of the map in ms, and how many runs came back incomplete."""
+def map_of(count: int, repeats: int) -> float:
+    """Median time of the map in ms."""
 
     @durable_execution
     def handler(event: Any, context: DurableContext) -> int:
@@ -164,21 +164,16 @@ def map_of(count: int, repeats: int) -> tuple[float, int]:
         )
         return result.success_count
 
-    incomplete = 0
-
     def run_once() -> float:
-        nonlocal incomplete
-        while True:
-            gc.collect()
-            start = time.perf_counter()
-            output = handler(event(InstantClient(), []), None)
-            elapsed = time.perf_counter() - start
-            if output.get("Result") == str(count):
-                return elapsed
-            # An item failed inside the SDK (see the README); measure again.
-            incomplete += 1
+        gc.collect()
+        start = time.perf_counter()
+        output = handler(event(InstantClient(), []), None)
+        elapsed = time.perf_counter() - start
+        if output.get("Result") != str(count):
+            raise SystemExit(f"map of {count} items did not succeed: {output}")
+        return elapsed
 
-    return median_of(repeats, run_once) * 1e3, incomplete
+    return median_of(repeats, run_once) * 1e3
 
 
 def fit_exponent(points: list[tuple[int, float]]) -> float:
@@ -221,9 +216,7 @@ def main() -> None:
         f"growth exponent {fit_exponent(points):.2f} (1.00 = linear)"
     )
 
-    map_ms, incomplete = map_of(1000, repeats)
-    if incomplete:
-        print(f"warning: {incomplete} map run(s) came back with a failed item and were repeated")
+    map_ms = map_of(1000, repeats)
     print(
         f"map of 1,000 items, max_concurrency 10: {map_ms:.1f} ms (target {MAP_TARGET_MS:.0f}, "
         f"{map_ms / MAP_TARGET_MS:.2f}x; reference {MAP_REFERENCE_MS:.0f}, "
