@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -273,3 +275,34 @@ def test_serve_killed_during_a_wait_finishes_it_after_restart(serve: Any) -> Non
     assert types.count("WaitSucceeded") == 1
     assert types[-1] == "ExecutionSucceeded"
     assert second.stop() == 0
+
+
+def test_run_waits_for_a_callback_answered_from_another_terminal(
+    env: dict[str, str], durable_lambda: Any
+) -> None:
+    running = subprocess.Popen(
+        [sys.executable, "-m", "durable_lambda_local.cli", "run", f"{HANDLERS}:approval"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert running.stdout is not None
+        prompt = ""
+        for line in running.stdout:
+            prompt += line
+            if "durable-lambda callback succeed" in line:
+                break
+        assert "is waiting for an answer" in prompt
+        callback_id = prompt.split("callback succeed '", 1)[1].split("'", 1)[0]
+
+        answered = durable_lambda("callback", "succeed", callback_id, "--result", '"ok"')
+        out, err = running.communicate(timeout=60)
+    finally:
+        if running.poll() is None:
+            running.kill()
+    assert answered.exit_code == 0, answered.stderr
+    assert running.returncode == 0, err
+    assert 'Result: {"answer": "\\"ok\\"", "after": "booked"}' in out
