@@ -186,7 +186,7 @@ def test_serve_hosts_functions_for_boto3_and_the_cli(serve: Any, durable_lambda:
         FunctionName="approval", InvocationType="Event", DurableExecutionName="needs-answer"
     )
     arn = waiting["DurableExecutionArn"]
-    callback_id = _wait_for_callback_id(durable_lambda, server.url, arn)
+    callback_id = _wait_for_callback_id(server.url, arn)
     answered = durable_lambda(
         "callback", "succeed", callback_id, "--result", '"yes"', "--endpoint", server.url
     )
@@ -201,11 +201,11 @@ def test_serve_hosts_functions_for_boto3_and_the_cli(serve: Any, durable_lambda:
     assert server.stop() == 0
 
 
-def _wait_for_callback_id(durable_lambda: Any, url: str, arn: str) -> str:
+def _wait_for_callback_id(url: str, arn: str) -> str:
     """The callback id of the execution, once its CallbackStarted event is written."""
-    for _ in range(100):
-        history = durable_lambda("executions", "history", arn, "--endpoint", url, "--json")
-        for event in history.json()["Events"]:
+    client = lambda_client(url)
+    for _ in range(500):
+        for event in client.get_durable_execution_history(DurableExecutionArn=arn)["Events"]:
             if event["EventType"] == "CallbackStarted":
                 return str(event["CallbackStartedDetails"]["CallbackId"])
     raise AssertionError("the callback never started")
@@ -233,7 +233,7 @@ def test_serve_restarted_on_sqlite_completes_the_execution(serve: Any, durable_l
     arn = lambda_client(first.url).invoke(
         FunctionName="approval", InvocationType="Event", DurableExecutionName="survivor"
     )["DurableExecutionArn"]
-    callback_id = _wait_for_callback_id(durable_lambda, first.url, arn)
+    callback_id = _wait_for_callback_id(first.url, arn)
     first.stop(kill=True)
 
     second = serve(*args)
