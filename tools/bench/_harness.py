@@ -64,7 +64,7 @@ class Effort:
     warmup: int = 1
 
 
-QUICK = Effort(min_repeats=3, max_repeats=9, budget_s=0.4, run_timeout_s=15.0)
+QUICK = Effort(min_repeats=3, max_repeats=9, budget_s=0.4, run_timeout_s=10.0)
 FULL = Effort(min_repeats=5, max_repeats=31, budget_s=3.0, run_timeout_s=120.0)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import json
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -79,9 +80,15 @@ class FakeService:
         lambda_service: the SDK's ``lambda_service`` module (for ``CheckpointOutput``
             and ``StateOutput``).
         input_payload: the user's input, JSON-encoded into the EXECUTION operation.
+        latency_s: how long each API call takes, standing for the network round trip
+            of the real service; with it, the number of calls an SDK makes shows in
+            the time, as it does in production.
     """
 
-    def __init__(self, lambda_service: Any, input_payload: Any = None) -> None:
+    def __init__(
+        self, lambda_service: Any, input_payload: Any = None, latency_s: float = 0.0
+    ) -> None:
+        self.latency_s = latency_s
         self._checkpoint_output = lambda_service.CheckpointOutput
         self._state_output = lambda_service.StateOutput
         execution_id = uuid.uuid4().hex
@@ -138,12 +145,14 @@ class FakeService:
                 finished = finished or wire["Type"] == "EXECUTION"
                 changed[wire["Id"]] = self._apply(wire)
             token = None if finished else self._token()
-            return self._checkpoint_output.from_dict(
+            output = self._checkpoint_output.from_dict(
                 {
                     "CheckpointToken": token,
                     "NewExecutionState": {"Operations": list(changed.values())},
                 }
             )
+        self._round_trip()
+        return output
 
     def get_execution_state(
         self,
@@ -155,7 +164,14 @@ class FakeService:
         with self._lock:
             self.state_calls += 1
             page, marker = self._page(int(next_marker), max_items)
-            return self._state_output.from_dict({"Operations": page, "NextMarker": marker})
+            output = self._state_output.from_dict({"Operations": page, "NextMarker": marker})
+        self._round_trip()
+        return output
+
+    def _round_trip(self) -> None:
+        # Stands for the network: the caller is blocked, the service is not.
+        if self.latency_s:
+            time.sleep(self.latency_s)
 
     # Service side ----------------------------------------------------------------------
 

@@ -38,6 +38,9 @@ from _sdk import BY_LABEL, Sdk, Unavailable
 
 FAKE = "fake-client"
 RUNNER = "local-runner"
+# A checkpoint round trip of a few milliseconds, as from a Lambda function to the service.
+LATENCY_S = 0.005
+FAKE_WITH_LATENCY = f"fake-client+{LATENCY_S * 1000:g}ms"
 RUNNER_TIMEOUT_S = 300
 
 
@@ -164,19 +167,21 @@ def _fake_case(
     handler: Callable[[Any, Any], Any],
     event: dict[str, Any],
     expected: Any,
+    latency_s: float = 0.0,
 ) -> Case[_FakeRun]:
     lambda_service = sdk.module("lambda_service")
     execution = sdk.module("execution")
 
     def setup() -> _FakeRun:
-        return _FakeRun(FakeService(lambda_service, event))
+        return _FakeRun(FakeService(lambda_service, event, latency_s))
 
     def run(state: _FakeRun) -> dict[str, Any]:
         output, invocations = run_to_completion(handler, state.service, execution)
         _check(output, expected)
         return {**state.service.counters(), "invocations": invocations}
 
-    return Case(workload, title, variant, FAKE, n, ops, unit, setup, run)
+    mode = FAKE_WITH_LATENCY if latency_s else FAKE
+    return Case(workload, title, variant, mode, n, ops, unit, setup, run)
 
 
 def _replay_case(sdk: Sdk, n: int) -> Case[_FakeRun]:
@@ -268,6 +273,11 @@ def _w1(sdk: Sdk, quick: bool) -> Iterator[Callable[[], Case[Any]]]:
             sdk, workload="W1", title=title, variant="", n=n, ops=n, unit="step",
             handler=handler, event={"n": n}, expected=n * (n - 1) // 2,
         )  # fmt: skip
+    yield partial(
+        _fake_case,
+        sdk, workload="W1", title=title, variant="", n=100, ops=100, unit="step",
+        handler=handler, event={"n": 100}, expected=100 * 99 // 2, latency_s=LATENCY_S,
+    )  # fmt: skip
     for n in Sizes((10, 100), (10, 100, 1000)).pick(quick):
         yield partial(
             _runner_case,
@@ -292,6 +302,12 @@ def _w3(sdk: Sdk, quick: bool) -> Iterator[Callable[[], Case[Any]]]:
                 n=n, ops=n, unit="item", handler=handler,
                 event={"n": n, "concurrency": concurrency}, expected=n * (n - 1),
             )  # fmt: skip
+    yield partial(
+        _fake_case,
+        sdk, workload="W3", title=title, variant="max_concurrency=10", n=100, ops=100,
+        unit="item", handler=handler, event={"n": 100, "concurrency": 10},
+        expected=100 * 99, latency_s=LATENCY_S,
+    )  # fmt: skip
     for n in Sizes((10,), (10, 100)).pick(quick):
         yield partial(
             _runner_case,
@@ -312,6 +328,11 @@ def _w4(sdk: Sdk, quick: bool) -> Iterator[Callable[[], Case[Any]]]:
             unit="branch", handler=handler, event={"branches": branches},
             expected=branches * per_branch,
         )  # fmt: skip
+    yield partial(
+        _fake_case,
+        sdk, workload="W4", title=title, variant="", n=10, ops=10, unit="branch",
+        handler=handler, event={"branches": 10}, expected=10 * per_branch, latency_s=LATENCY_S,
+    )  # fmt: skip
     for branches in Sizes((10,), (2, 10)).pick(quick):
         yield partial(
             _runner_case,
