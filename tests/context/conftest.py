@@ -89,6 +89,8 @@ class FakeService:
     ) -> CheckpointOutput:
         assert durable_execution_arn == ARN
         assert checkpoint_token, "the SDK must never send an empty token"
+        # The service sees the wire form: apply what survives to_dict/from_dict.
+        updates = [OperationUpdate.from_dict(update.to_dict()) for update in updates]
         with self._lock:
             self.calls.append(list(updates))
             if self.checkpoint_error is not None:
@@ -279,6 +281,22 @@ class FakeService:
         operation = self.op(name, OperationType.CHAINED_INVOKE)
         details = ChainedInvokeDetails(result=result, error=error)
         self._set(operation, status=status, chained_invoke_details=details)
+
+    def complete_open(self, result: str | None = None) -> None:
+        """Complete every open callback and chained invoke with ``result``."""
+        for operation in list(self.operations.values()):
+            if operation.status is not OperationStatus.STARTED:
+                continue
+            if operation.operation_type is OperationType.CALLBACK:
+                assert operation.callback_details is not None
+                details = dataclasses.replace(operation.callback_details, result=result)
+                self._set(operation, status=OperationStatus.SUCCEEDED, callback_details=details)
+            elif operation.operation_type is OperationType.CHAINED_INVOKE:
+                self._set(
+                    operation,
+                    status=OperationStatus.SUCCEEDED,
+                    chained_invoke_details=ChainedInvokeDetails(result=result),
+                )
 
     # -- reading ---------------------------------------------------------------
 

@@ -167,6 +167,7 @@ def run_parallel(
 ) -> BatchResult[T]:
     """Run every function (see ``DurableContext.parallel``)."""
     require_name("name", name)
+    name = name or None
     config = config if config is not None else ParallelConfig()
     branches = list(functions)
     for index, branch in enumerate(branches):

@@ -104,6 +104,7 @@ def run_create_callback(
 ) -> Callback[Any]:
     """Create a callback in ``context`` (see ``DurableContext.create_callback``)."""
     require_name("name", name)
+    name = name or None
     config = config if config is not None else _DEFAULT_CONFIG
     operation_id, checkpoint = context._begin_operation(
         OperationType.CALLBACK, OperationSubType.CALLBACK, name

@@ -39,6 +39,7 @@ def run_invoke(
     """Invoke ``function_name`` from ``context`` (see ``DurableContext.invoke``)."""
     require_non_empty_str("function_name", function_name)
     require_name("name", name)
+    name = name or None
     config = config if config is not None else _DEFAULT_CONFIG
     operation_id, checkpoint = context._begin_operation(
         OperationType.CHAINED_INVOKE, OperationSubType.CHAINED_INVOKE, name

@@ -25,6 +25,7 @@ def run_wait(context: DurableContext, duration: Duration, name: str | None) -> N
     """Wait ``duration`` as an operation of ``context`` (see ``DurableContext.wait``)."""
     require_duration("duration", duration)
     require_name("name", name)
+    name = name or None
     seconds = duration.to_seconds()
     if seconds < 1:
         raise ValidationError("duration must be at least 1 second")

@@ -48,6 +48,7 @@ def run_wait_for_condition(
     require_callable("check", check)
     require_callable("config.wait_strategy", config.wait_strategy)
     require_name("name", name)
+    name = name or None
     operation_id, checkpoint = context._begin_operation(
         OperationType.STEP, OperationSubType.WAIT_FOR_CONDITION, name
     )
