@@ -88,7 +88,7 @@ IMPORT_NAMES: Mapping[str, str] = {"pyyaml": "yaml", "python-dateutil": "dateuti
 
 # Violations that are known and owned by a package's engineer: reported as warnings
 # until fixed, so the check can run in CI meanwhile. An entry that no longer matches
-# anything is reported as stale, so it cannot outlive the fix.
+# anything is noted as stale (not a failure, so the owner's fix never breaks CI).
 KNOWN_GAPS: Mapping[tuple[str, str], str] = {
     ("durable_lambda_local", "anyio"): "declare anyio in packages/local/pyproject.toml",
     ("durable_lambda_local", "boto3"): "declare boto3 in packages/local/pyproject.toml",
@@ -399,7 +399,8 @@ def _report(results: Mapping[str, list[Violation]]) -> Iterator[str]:
         yield f"{name}: {'OK' if not violations else f'{len(violations)} finding(s)'}"
         for violation in violations:
             yield f"  {violation}"
-    yield from stale_known_gaps(results)
+    # A stale entry means a gap was fixed: worth a note, never a failure of the fix.
+    yield from (f"note: {line}" for line in stale_known_gaps(results))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -409,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in _report(results):
         print(line)
     failed = any(not v.known_gap for found in results.values() for v in found)
-    return 1 if failed or stale_known_gaps(results) else 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
