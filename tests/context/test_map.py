@@ -506,3 +506,25 @@ def test_item_failure_after_early_completion_is_not_recorded(service: Any) -> No
         u.operation_id == branch_id(ID1, 0) and u.action is OperationAction.SUCCEED
         for u in service.updates
     )
+
+
+def test_operation_serdes_that_cannot_encode_the_batch_result(service: Any) -> None:
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> dict[str, Any]:
+        try:
+            context.map([1], square, name="m", config=MapConfig(serdes=JsonSerDes()))
+        except CallableRuntimeError as error:
+            return {"message": error.message, "type": error.error_type}
+        return {}
+
+    caught = service.result_of(service.invoke(handler))
+    assert caught["type"] == "ExecutionError"
+    assert caught["message"].startswith(f"Serialization failed for id: {ID1}, error: ")
+    fail = service.wire()[-1]
+    assert (fail["SubType"], fail["Action"], fail["Error"]["ErrorType"]) == (
+        "Map",
+        "FAIL",
+        "ExecutionError",
+    )
+    # The item itself was recorded with the same serdes: plain JSON.
+    assert service.wire()[-2]["Payload"] == "1"

@@ -76,6 +76,17 @@ def run_child(
     child = parent._child_context(operation_id, segment)
     try:
         result = func(child)
+        if check_removed:
+            child._check_nothing_removed(func)
+        if replay_children:
+            invocation.state.track_replay(operation_id)
+            return result
+        # Encoding the result belongs to the body: an encoding failure fails the
+        # context like an error raised inside it.
+        payload = serialize(serdes, result, operation_id, invocation.arn)
+        too_large = len(payload) > CHECKPOINT_SIZE_LIMIT
+        if too_large:
+            payload = summary_generator(result) if summary_generator is not None else ""
     except NonDeterministicExecutionError:
         raise
     except Exception as error:
@@ -88,16 +99,7 @@ def run_child(
         raise CallableRuntimeError(
             error_object.message, error_object.type, error_object.data, error_object.stack_trace
         ) from error
-    if check_removed:
-        child._check_nothing_removed(func)
 
-    if replay_children:
-        invocation.state.track_replay(operation_id)
-        return result
-    payload = serialize(serdes, result, operation_id, invocation.arn)
-    too_large = len(payload) > CHECKPOINT_SIZE_LIMIT
-    if too_large:
-        payload = summary_generator(result) if summary_generator is not None else ""
     invocation.checkpoint(
         OperationUpdate.create_context_succeed(
             identifier, payload, sub_type, ContextOptions(replay_children=too_large)
