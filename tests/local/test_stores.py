@@ -263,3 +263,41 @@ def test_a_reopened_service_finishes_a_waiting_execution(store_kind: str, tmp_pa
         "ExecutionSucceeded",
     ]
     after.close()
+
+
+def test_ended_executions_leave_the_working_set_and_come_back_from_the_store(
+    store_kind: str, tmp_path: Path
+) -> None:
+    from durable_lambda_client import CallbackOptions, OperationAction, OperationUpdate
+
+    from durable_lambda_local._errors import CallbackTimeoutException
+
+    store = make_store(store_kind, tmp_path)
+    service = DurableExecutionService(
+        store=store, clock=VirtualClock(start=START), seed=3, max_cached_executions=1
+    )
+    harness = Harness(service)
+    callback_ids: list[str] = []
+
+    def run(inv: Invocation) -> Any:
+        out = inv.checkpoint(
+            OperationUpdate(
+                "cb",
+                OperationType.CALLBACK,
+                OperationAction.START,
+                callback_options=CallbackOptions(),
+            )
+        )
+        details = out.new_execution_state.operations[0].callback_details
+        assert details is not None
+        callback_ids.append(details.callback_id)
+        return succeeded()
+
+    arns = [harness.run(Script(run), name=f"fn{index}") for index in range(3)]
+    assert len(service._lives) < 3
+    first = arns[0]
+    assert service.get_durable_execution(first).status is ExecutionStatus.SUCCEEDED
+    assert [e["EventType"] for e in harness.history(first)][-1] == "ExecutionSucceeded"
+    with pytest.raises(CallbackTimeoutException):
+        service.send_durable_execution_callback_success(callback_ids[0], b"1")
+    service.close()

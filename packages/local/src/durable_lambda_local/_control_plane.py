@@ -19,6 +19,7 @@ import json
 import logging
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -231,6 +232,8 @@ class DurableExecutionService:
         history_payload_limit: payloads larger than this are withheld from history pages
             (None: never).
         functions: the function registry (default: an empty one).
+        max_cached_executions: ended executions kept in working memory (older ones are
+            read back from the store when needed).
 
     Example:
         >>> service = DurableExecutionService(seed=1)
@@ -254,6 +257,7 @@ class DurableExecutionService:
         max_page_bytes: int = DEFAULT_PAGE_BYTES,
         history_payload_limit: int | None = DEFAULT_HISTORY_PAYLOAD_LIMIT,
         functions: FunctionRegistry | None = None,
+        max_cached_executions: int = 1000,
     ) -> None:
         if max_invocation_attempts < 1:
             raise ValueError(
@@ -275,6 +279,8 @@ class DurableExecutionService:
         self._invoker = Invoker()
         self._lives: dict[str, LiveExecution] = {}
         self._lives_lock = threading.Lock()
+        self._terminal: OrderedDict[str, None] = OrderedDict()
+        self._max_cached_terminal = max_cached_executions
         self._start_lock = threading.Lock()
         self._closed = False
         self._scheduler = Scheduler(self._clock, mode, self._fire_timer)
@@ -341,7 +347,17 @@ class DurableExecutionService:
         record = self._store.load_execution(execution_id)
         if record is None:
             return None
-        loaded = LiveExecution(record, self._store.load_operations(execution_id))
+        operations = self._store.load_operations(execution_id)
+        # Counters are written only with other changes; rebuild them from the rows.
+        record = replace(
+            record,
+            operation_count=max(record.operation_count, len(operations)),
+            change_sequence=max(
+                [record.change_sequence, *(op.changed_sequence for op in operations)]
+            ),
+            event_count=max(record.event_count, self._store.last_event_id(execution_id)),
+        )
+        loaded = LiveExecution(record, operations)
         with self._lives_lock:
             return self._lives.setdefault(execution_id, loaded)
 
@@ -359,10 +375,38 @@ class DurableExecutionService:
             raise ResourceNotFoundException(_NOT_FOUND)
         return live
 
-    def _transact(self, live: LiveExecution, work: Callable[[Transaction], T]) -> T:
-        with live.lock:
-            if self._live(live.execution_id) is not live:
+    def _lock(self, live: LiveExecution) -> LiveExecution:
+        """Lock ``live`` (or, if it was evicted, the execution's current object)."""
+        while True:
+            live.lock.acquire()
+            if not live.evicted:
+                return live
+            live.lock.release()
+            fresh = self._live(live.execution_id)
+            if fresh is None:
                 raise ResourceNotFoundException(_NOT_FOUND)
+            live = fresh
+
+    def _evict(self, execution_ids: Iterable[str]) -> None:
+        for execution_id in execution_ids:
+            with self._lives_lock:
+                live = self._lives.pop(execution_id, None)
+            if live is not None:
+                with live.lock:
+                    live.evicted = True
+
+    def _remember_terminal(self, live: LiveExecution) -> None:
+        """Keep a bounded number of ended executions in the working set."""
+        with self._lives_lock:
+            self._terminal.pop(live.execution_id, None)
+            self._terminal[live.execution_id] = None
+            overflow = len(self._terminal) - self._max_cached_terminal
+            retired = [self._terminal.popitem(last=False)[0] for _ in range(max(overflow, 0))]
+        self._evict(retired)
+
+    def _transact(self, live: LiveExecution, work: Callable[[Transaction], T]) -> T:
+        live = self._lock(live)
+        try:
             transaction = Transaction(live, self._clock.now_ms())
             result = work(transaction)
             changes = transaction.finish()
@@ -385,10 +429,15 @@ class DurableExecutionService:
                 with self._lives_lock:
                     for new in transaction.new_lives:
                         self._lives[new.execution_id] = new
-            if changes.deleted_executions:
-                with self._lives_lock:
-                    for execution_id in changes.deleted_executions:
-                        self._lives.pop(execution_id, None)
+        finally:
+            live.lock.release()
+        if changes.deleted_executions:
+            with self._lives_lock:
+                for execution_id in changes.deleted_executions:
+                    self._terminal.pop(execution_id, None)
+            self._evict(changes.deleted_executions)
+        elif live.record.is_terminal and changes.executions:
+            self._remember_terminal(live)
         for action in transaction.deferred:
             action()
         self._scheduler.notify()
@@ -464,6 +513,7 @@ class DurableExecutionService:
             name=name,
         )
         live = LiveExecution(record, [operation])
+        live.events = [event]
         timer = (TimerKey(execution_id, TimerKind.EXECUTION_TIMEOUT), deadline)
         return live, [record, operation, event, timer]
 
@@ -827,9 +877,9 @@ class DurableExecutionService:
             invocation_id=invocation_id,
             invocation_active=True,
             invocation_count=record.invocation_count + 1,
-            token_sequence=sequence,
             token_withheld=False,
         )
+        transaction.advance_token_sequence(sequence)
         transaction.cancel(TimerKey(record.execution_id, TimerKind.INVOCATION_RETRY))
         transaction.put_invocation(
             InvocationRecord(record.execution_id, invocation_id, request_id, now)
@@ -1150,7 +1200,7 @@ class DurableExecutionService:
         has_execution_update = any(
             update.operation_type is OperationType.EXECUTION for update in updates
         )
-        transaction.update_record(token_sequence=sequence)
+        transaction.advance_token_sequence(sequence)
         withheld = has_execution_update
         operations: list[Any] = []
         marker: str | None = None
@@ -1835,6 +1885,18 @@ class DurableExecutionService:
             expected_execution_timeout_timestamp=expected,
         )
 
+    def _history_events(self, live: LiveExecution) -> list[EventRecord]:
+        """The execution's events, read from the store once and then kept up to date."""
+        live = self._lock(live)
+        try:
+            if live.events is None:
+                live.events = self._store.read_events(
+                    live.execution_id, 1, max(live.record.event_count, 1)
+                )
+            return list(live.events)
+        finally:
+            live.lock.release()
+
     def get_durable_execution_history(
         self,
         durable_execution_arn: str,
@@ -1861,28 +1923,22 @@ class DurableExecutionService:
                 or position.reverse != reverse_order
             ):
                 raise _invalid("Invalid marker")
-        with live.lock:
-            count = live.record.event_count
+        events = self._history_events(live)
+        count = len(events)
         if reverse_order:
-            start = count if position is None else position.event_id - 1
-            events = (
-                self._store.read_events(execution_id, start, limit, reverse=True)
-                if start > 0
-                else []
-            )
-            last = events[-1].event_id if events else 1
-            more = bool(events) and last > 1
+            start = count if position is None else min(position.event_id - 1, count)
+            page = events[max(start - limit, 0) : max(start, 0)][::-1]
+            last = page[-1].event_id if page else 1
             next_marker = (
-                encode_history_marker(HistoryMarker(execution_id, last, True)) if more else None
+                encode_history_marker(HistoryMarker(execution_id, last, True)) if last > 1 else None
             )
         else:
             start = 1 if position is None else position.event_id
-            events = self._store.read_events(execution_id, start, limit)
-            following = start + len(events)
-            more = len(events) == limit and following <= count
+            page = events[start - 1 : start - 1 + limit]
+            following = start + len(page)
             next_marker = (
                 encode_history_marker(HistoryMarker(execution_id, following, False))
-                if more
+                if page and following <= count
                 else None
             )
         return GetDurableExecutionHistoryOutput(
@@ -1892,7 +1948,7 @@ class DurableExecutionService:
                     include_execution_data=include_execution_data,
                     payload_limit=self._history_payload_limit,
                 )
-                for event in events
+                for event in page
             ],
             next_marker,
         )

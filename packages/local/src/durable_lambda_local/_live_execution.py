@@ -28,6 +28,16 @@ from durable_lambda_local._timers import TimerKey
 
 __all__ = ["LiveExecution", "Transaction"]
 
+_COUNTER_FIELDS = frozenset(
+    {
+        "change_sequence",
+        "delivered_sequence",
+        "event_count",
+        "operation_count",
+        "token_sequence",
+    }
+)
+
 
 class LiveExecution:
     """One execution's record and operations, plus what the service tracks in memory.
@@ -35,7 +45,10 @@ class LiveExecution:
     ``dirty`` holds the operations changed since the handler last saw them;
     ``service_updated`` those the service itself changed since the last invocation
     input (its ``UpdatedOperationIds``). ``scheduled`` is True while an invocation is
-    queued but not started. Guarded by ``lock``.
+    queued but not started. ``events`` caches the history once read (None: not loaded).
+    ``evicted`` marks an object the service no longer uses (dropped from its working
+    set or deleted); whoever still holds it must look the execution up again. Guarded
+    by ``lock``.
     """
 
     def __init__(self, record: ExecutionRecord, operations: list[OperationRecord]) -> None:
@@ -58,6 +71,8 @@ class LiveExecution:
         self.delta_remainder: tuple[int, list[str]] | None = None
         self.idempotency: dict[str, IdempotencyRecord] = {}
         self.control_tokens: dict[str, tuple[tuple[object, ...], int]] = {}
+        self.events: list[EventRecord] | None = None
+        self.evicted = False
 
     @property
     def execution_id(self) -> str:
@@ -81,6 +96,7 @@ class Transaction:
         self._change_sequence = live.record.change_sequence
         self._event_count = live.record.event_count
         self._operation_count = live.record.operation_count
+        self._token_sequence = live.record.token_sequence
         self._record_changed = False
 
     @property
@@ -106,9 +122,17 @@ class Transaction:
         return staged if staged is not None else self.live.operations.get(operation_id)
 
     def update_record(self, **fields: object) -> None:
-        """Change fields of the execution record."""
+        """Change fields of the execution record (and write it with this transaction)."""
+        counters = _COUNTER_FIELDS.intersection(fields)
+        if counters:
+            raise ValueError(f"{sorted(counters)} are counters the transaction keeps itself")
         self.record = replace(self.record, **fields)  # type: ignore[arg-type]
         self._record_changed = True
+
+    def advance_token_sequence(self, sequence: int) -> None:
+        """Set the token sequence without making the record worth a write on its own:
+        after a restart every token is void anyway."""
+        self._token_sequence = sequence
 
     def put_operation(self, record: OperationRecord, *, by_service: bool) -> OperationRecord:
         """Stage a new or changed operation; returns it with its change sequence set."""
@@ -198,23 +222,25 @@ class Transaction:
         return dirty
 
     def finish(self) -> Changeset:
-        """Fold the counters into the execution record and return the change set."""
-        counters_changed = (
-            self._change_sequence != self.record.change_sequence
-            or self._event_count != self.record.event_count
-            or self._operation_count != self.record.operation_count
+        """Fold the counters into the execution record and return the change set.
+
+        The counters (change and token sequences, event and operation counts, delivery
+        watermark) alone do not make the record worth writing: a restart rebuilds them
+        from the operation and event rows, and a stale watermark only means the
+        handler may be shown an operation twice.
+        """
+        delivered_sequence = self.record.delivered_sequence
+        if self.delivered is not None and not self.remaining_dirty():
+            delivered_sequence = self._change_sequence
+        self.record = replace(
+            self.record,
+            change_sequence=self._change_sequence,
+            event_count=self._event_count,
+            operation_count=self._operation_count,
+            token_sequence=self._token_sequence,
+            delivered_sequence=delivered_sequence,
         )
-        if counters_changed or self._record_changed or self.delivered is not None:
-            delivered_sequence = self.record.delivered_sequence
-            if self.delivered is not None and not self.remaining_dirty():
-                delivered_sequence = self._change_sequence
-            self.record = replace(
-                self.record,
-                change_sequence=self._change_sequence,
-                event_count=self._event_count,
-                operation_count=self._operation_count,
-                delivered_sequence=delivered_sequence,
-            )
+        if self._record_changed:
             self.changes.put_execution(self.record)
         return self.changes
 
@@ -233,3 +259,7 @@ class Transaction:
         live.service_updated |= self._service_changed
         for answer in self.changes.idempotency:
             live.idempotency[answer.client_token] = answer
+        if live.events is not None:
+            live.events.extend(
+                event for event in self.changes.events if event.execution_id == live.execution_id
+            )

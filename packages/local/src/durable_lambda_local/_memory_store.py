@@ -111,6 +111,10 @@ class MemoryStore(Store):
             start = max(start_event_id, 1) - 1
             return events[start : start + limit]
 
+    def last_event_id(self, execution_id: str) -> int:
+        with self._lock:
+            return len(self._events.get(execution_id, ()))
+
     def list_executions(self, query: ExecutionQuery) -> list[ExecutionRecord]:
         with self._lock:
             matches = [record for record in self._executions.values() if _matches(record, query)]

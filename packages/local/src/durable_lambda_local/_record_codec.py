@@ -1,7 +1,7 @@
 """JSON text for records, as the SQLite store keeps them.
 
-Each record becomes one JSON object of its fields; fields still at their default are
-left out, so rows stay small. Enums are written as their wire strings, error objects and
+Executions, operations and invocations become a JSON array of their fields in
+declaration order. Enums are written as their wire strings, error objects and
 event details in their wire form, and timestamps inside wire forms as
 ``{"$ms": <epoch ms>}`` so they come back as the same aware datetimes.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import Enum
@@ -49,7 +50,7 @@ __all__ = [
 R = TypeVar("R")
 
 _MS_KEY = "$ms"
-_NO_DEFAULT = object()
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 def _json_default(value: object) -> object:
@@ -77,38 +78,34 @@ def _error(value: Mapping[str, Any]) -> ErrorObject:
 
 
 class _RecordCodec:
-    """Field-by-field JSON for one record class."""
+    """JSON array of one record class's fields, in declaration order.
+
+    Arrays keep rows small and encoding cheap (one ``attrgetter`` call); a later schema
+    version may append fields with defaults, which older rows then simply lack.
+    """
 
     def __init__(self, cls: type[Any], decoders: Mapping[str, Callable[[Any], Any]]) -> None:
         self._cls = cls
-        self._decoders = decoders
-        self._defaults: dict[str, object] = {}
-        self._names: list[str] = []
-        for item in dataclasses.fields(cls):
-            self._names.append(item.name)
-            if item.default is not dataclasses.MISSING:
-                self._defaults[item.name] = item.default
+        names = [item.name for item in dataclasses.fields(cls)]
+        self._getter = operator.attrgetter(*names)
+        self._converted = [(names.index(name), decode) for name, decode in decoders.items()]
 
     def encode(self, record: object) -> str:
-        data: dict[str, object] = {}
-        for name in self._names:
-            value = getattr(record, name)
-            default = self._defaults.get(name, _NO_DEFAULT)
-            if default is not _NO_DEFAULT and value == default:
-                continue
+        values = list(self._getter(record))
+        for index, _ in self._converted:
+            value = values[index]
             if isinstance(value, Enum):
-                value = value.value
+                values[index] = value.value
             elif isinstance(value, ErrorObject):
-                value = value.to_dict()
-            data[name] = value
-        return _dumps(data)
+                values[index] = value.to_dict()
+        return _ENCODER.encode(values)
 
     def decode(self, text: str) -> Any:
-        data = _loads(text)
-        for name, decode in self._decoders.items():
-            if data.get(name) is not None:
-                data[name] = decode(data[name])
-        return self._cls(**data)
+        values = json.loads(text)
+        for index, decode in self._converted:
+            if index < len(values) and values[index] is not None:
+                values[index] = decode(values[index])
+        return self._cls(*values)
 
 
 _EXECUTIONS = _RecordCodec(

@@ -203,7 +203,9 @@ class SqliteStore(Store):
                 connection.execute(f"DELETE FROM {table} WHERE execution_id = ?", (execution_id,))
         if changes.executions:
             connection.executemany(
-                "INSERT OR REPLACE INTO executions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO executions VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (execution_id) DO UPDATE SET status = excluded.status, "
+                "record = excluded.record",
                 [
                     (
                         record.execution_id,
@@ -219,7 +221,8 @@ class SqliteStore(Store):
             )
         if changes.operations:
             connection.executemany(
-                "INSERT OR REPLACE INTO operations VALUES (?, ?, ?, ?)",
+                "INSERT INTO operations VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (execution_id, operation_id) DO UPDATE SET record = excluded.record",
                 [
                     (
                         record.execution_id,
@@ -262,7 +265,8 @@ class SqliteStore(Store):
             )
         if changes.invocations:
             connection.executemany(
-                "INSERT OR REPLACE INTO invocations VALUES (?, ?, ?, ?)",
+                "INSERT INTO invocations VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (execution_id, invocation_id) DO UPDATE SET record = excluded.record",
                 [
                     (
                         record.execution_id,
@@ -329,6 +333,12 @@ class SqliteStore(Store):
             )
         rows = self._query(sql, (execution_id, start_event_id, limit))
         return [decode_event(str(row[0])) for row in rows]
+
+    def last_event_id(self, execution_id: str) -> int:
+        rows = self._query(
+            "SELECT max(event_id) FROM events WHERE execution_id = ?", (execution_id,)
+        )
+        return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
 
     def list_executions(self, query: ExecutionQuery) -> list[ExecutionRecord]:
         clauses = ["function_name = ?"]

@@ -55,6 +55,10 @@ class Store(ABC):
         ascending, or descending from it when ``reverse``."""
 
     @abstractmethod
+    def last_event_id(self, execution_id: str) -> int:
+        """The highest EventId of the execution's history (0 when it has none)."""
+
+    @abstractmethod
     def list_executions(self, query: ExecutionQuery) -> list[ExecutionRecord]:
         """Return up to ``query.limit`` executions matching ``query``, in its order."""
 
