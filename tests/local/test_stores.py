@@ -269,7 +269,6 @@ def test_ended_executions_leave_the_working_set_and_come_back_from_the_store(
     store_kind: str, tmp_path: Path
 ) -> None:
     from durable_lambda_client import CallbackOptions, OperationAction, OperationUpdate
-
     from durable_lambda_local._errors import CallbackTimeoutException
 
     store = make_store(store_kind, tmp_path)

@@ -29,11 +29,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import Case, effort_for, measure, row  # noqa: E402
+from _harness import Case, effort_for, measure, row
 
-from durable_lambda import DurableContext, durable_execution  # noqa: E402
-from durable_lambda.config import Duration  # noqa: E402
-from durable_lambda_local import (  # noqa: E402
+from durable_lambda import DurableContext, durable_execution
+from durable_lambda.config import Duration
+from durable_lambda_local import (
     DurableFunctionTestRunner,
     MemoryStore,
     SqliteStore,
