@@ -1,5 +1,7 @@
 """The replay-aware logger (the reference SDK's ``logger`` module)."""
 
-from durable_lambda_context import Logger, LogInfo
+from durable_lambda_client import OperationIdentifier
+from durable_lambda_context import Logger, LoggerInterface, LogInfo
+from durable_lambda_state import ExecutionState
 
-__all__ = ["LogInfo", "Logger"]
+__all__ = ["ExecutionState", "LogInfo", "Logger", "LoggerInterface", "OperationIdentifier"]
