@@ -31,6 +31,7 @@ from durable_lambda.config import (
 from durable_lambda.context import Callback
 from durable_lambda.retries import RetryDecision, RetryPresets
 from durable_lambda.serdes import JsonSerDes
+from durable_lambda.state import ExecutionState
 from durable_lambda.types import WaitForCallbackContext, WaitForConditionCheckContext
 from durable_lambda.waits import WaitForConditionConfig, WaitForConditionDecision
 
@@ -124,3 +125,36 @@ def handler(event: dict[str, Any], context: DurableContext) -> dict[str, Any]:
     decision = RetryPresets.default()(RuntimeError("x"), 1)
     assert_type(decision, RetryDecision)
     return {"total": total, "order": order, "squares": squares.get_results(), "polled": polled}
+
+
+class RuntimeContext:
+    """Shaped like Lambda's own context object: plain attributes."""
+
+    aws_request_id = "req-1"
+    log_group_name = "/aws/lambda/fn"
+    log_stream_name = "stream"
+    function_name = "fn"
+    memory_limit_in_mb = "128"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:fn"
+    tenant_id = None
+    client_context = None
+    identity = None
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 900_000
+
+    def log(self, msg: str) -> None:
+        print(msg)
+
+
+def read_lambda_context(context: DurableContext) -> str | None:
+    lambda_context = context.lambda_context
+    if lambda_context is None:
+        return None
+    assert_type(lambda_context.get_remaining_time_in_millis(), int)
+    return lambda_context.function_name or lambda_context.invoked_function_arn
+
+
+def make_context(state: ExecutionState) -> DurableContext:
+    return DurableContext.from_lambda_context(state, RuntimeContext())

@@ -168,12 +168,65 @@ class DurableContext(Protocol):
 
 
 class LambdaContext(Protocol):
-    """The parts of the Lambda context object the SDK and user code may read."""
+    """The parts of the Lambda context object the SDK and user code may read.
+
+    Lambda's own context object and the local service's both fit; the attributes
+    other than ``aws_request_id`` may be ``None`` outside Lambda.
+    """
 
     aws_request_id: str
 
+    @property
+    def log_group_name(self) -> str | None:
+        """The CloudWatch log group of the function."""
+        ...
+
+    @property
+    def log_stream_name(self) -> str | None:
+        """The CloudWatch log stream of this sandbox."""
+        ...
+
+    @property
+    def function_name(self) -> str | None:
+        """The function's name."""
+        ...
+
+    @property
+    def memory_limit_in_mb(self) -> str | None:
+        """The memory configured for the function."""
+        ...
+
+    @property
+    def function_version(self) -> str | None:
+        """The version of the function that runs."""
+        ...
+
+    @property
+    def invoked_function_arn(self) -> str | None:
+        """The ARN the function was invoked with (may carry a qualifier)."""
+        ...
+
+    @property
+    def tenant_id(self) -> str | None:
+        """The tenant of a tenant-isolated invocation."""
+        ...
+
+    @property
+    def client_context(self) -> Any | None:
+        """The mobile client context, if any."""
+        ...
+
+    @property
+    def identity(self) -> Any | None:
+        """The Cognito identity, if any."""
+        ...
+
     def get_remaining_time_in_millis(self) -> int:
         """Milliseconds left before Lambda stops the invocation."""
+        ...
+
+    def log(self, msg: str) -> None:
+        """Write ``msg`` to the function's log stream."""
         ...
 
 
