@@ -173,16 +173,28 @@ def test_result_json_cannot_encode(service: Any) -> None:
 
 
 class StubLambda:
-    """A stand-in for a boto3 ``lambda`` client: records checkpoint calls."""
+    """A stand-in for a boto3 ``lambda`` client: records calls, raises what it is told."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        checkpoint_error: Exception | None = None,
+        state_error: Exception | None = None,
+    ) -> None:
         self.checkpoints: list[dict[str, Any]] = []
+        self.state_calls: list[dict[str, Any]] = []
+        self.checkpoint_error = checkpoint_error
+        self.state_error = state_error
 
     def checkpoint_durable_execution(self, **kwargs: Any) -> dict[str, Any]:
         self.checkpoints.append(kwargs)
+        if self.checkpoint_error is not None:
+            raise self.checkpoint_error
         return {"CheckpointToken": f"t{len(self.checkpoints)}", "NewExecutionState": {}}
 
     def get_durable_execution_state(self, **kwargs: Any) -> dict[str, Any]:
+        self.state_calls.append(kwargs)
+        if self.state_error is not None:
+            raise self.state_error
         return {"Operations": []}
 
 
@@ -486,3 +498,101 @@ def test_sdk_logs_are_not_replay_suppressed(caplog: pytest.LogCaptureFixture) ->
         return None
 
     assert any(r.getMessage() == "Starting durable execution handler..." for r in caplog.records)
+
+
+def test_checkpoint_5xx_through_the_boto3_client_is_raised_and_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    error = client_error(500, "ServiceException")
+    stub = StubLambda(checkpoint_error=error)
+
+    @durable_execution(boto3_client=stub)
+    def handler(event: Any, context: DurableContext) -> str:
+        return context.step(lambda _: "ok", name="s", config=at_most_once)
+
+    with pytest.raises(CheckpointError) as raised:
+        handler(raw_event(), None)
+    assert raised.value.error_category is CheckpointErrorCategory.INVOCATION
+    assert raised.value.__cause__ is error
+    extras = {
+        "Error": {"Code": "ServiceException", "Message": "boom"},
+        "ResponseMetadata": {"HTTPStatusCode": 500, "RequestId": "r1"},
+    }
+    for message in ("Failed to checkpoint.", "Checkpoint processing failed"):
+        logged = next(r for r in caplog.records if r.getMessage() == message)
+        assert logged.levelno == logging.ERROR
+        assert logged.exc_info is not None
+        assert {key: logged.__dict__[key] for key in extras} == extras
+
+
+def test_checkpoint_4xx_through_the_boto3_client_fails_the_execution() -> None:
+    error = client_error(400, "ValidationException", "Invalid update")
+    stub = StubLambda(checkpoint_error=error)
+
+    @durable_execution(boto3_client=stub)
+    def handler(event: Any, context: DurableContext) -> str:
+        return context.step(lambda _: "ok", name="s", config=at_most_once)
+
+    assert handler(raw_event(), None) == {
+        "Status": "FAILED",
+        "Error": {"ErrorMessage": str(error), "ErrorType": "CheckpointError"},
+    }
+    assert len(stub.checkpoints) == 1
+
+
+def test_state_paging_failure_through_the_boto3_client_is_raised_and_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    stub = StubLambda(state_error=client_error(503, "ServiceException"))
+    called: list[int] = []
+
+    @durable_execution(boto3_client=stub)
+    def handler(event: Any, context: DurableContext) -> None:
+        called.append(1)
+
+    with pytest.raises(GetExecutionStateError):
+        handler(raw_event(marker="m1"), None)
+    assert called == []
+    assert stub.checkpoints == []
+    assert stub.state_calls == [
+        {
+            "DurableExecutionArn": raw_event()["DurableExecutionArn"],
+            "CheckpointToken": "t0",
+            "MaxItems": 1000,
+            "Marker": "m1",
+        }
+    ]
+    logged = next(r for r in caplog.records if r.getMessage() == "Failed to get execution state.")
+    assert logged.__dict__["Error"] == {"Code": "ServiceException", "Message": "boom"}
+    assert logged.__dict__["ResponseMetadata"]["HTTPStatusCode"] == 503
+
+
+def test_bare_decorator_builds_one_boto3_client_per_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import boto3
+
+    from durable_lambda_client import _lambda_client
+
+    stub = StubLambda()
+    built: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    def fake_client(*args: Any, **kwargs: Any) -> StubLambda:
+        built.append((args, kwargs))
+        return stub
+
+    monkeypatch.setattr(boto3, "client", fake_client)
+    monkeypatch.setattr(_lambda_client, "_clients", {})
+
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> int:
+        return context.step(lambda _: event["n"], name="one")
+
+    assert handler(raw_event(), None) == {"Status": "SUCCEEDED", "Result": "1"}
+    assert handler(raw_event(), None) == {"Status": "SUCCEEDED", "Result": "1"}
+    assert len(built) == 1
+    args, kwargs = built[0]
+    assert args == ("lambda",)
+    config = kwargs["config"]
+    assert (config.connect_timeout, config.read_timeout) == (5, 50)
+    assert len(stub.checkpoints) == 2
