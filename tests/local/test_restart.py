@@ -1,0 +1,92 @@
+"""A SQLite-backed service in a subprocess is killed mid-execution, restarted, and the
+execution completes with every operation and event intact."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+WORKER = Path(__file__).with_name("restart_worker.py")
+
+
+def start_and_kill(database: Path, scenario: str) -> str:
+    lines: list[str] = []
+    ready = threading.Event()
+    with subprocess.Popen(
+        [sys.executable, str(WORKER), str(database), "start", scenario],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as process:
+
+        def read() -> None:
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line.strip())
+                if line.strip() == "ready":
+                    ready.set()
+
+        reader = threading.Thread(target=read, name="restart-worker-reader", daemon=True)
+        reader.start()
+        got_ready = ready.wait(timeout=60)
+        process.kill()
+        process.wait(timeout=30)
+        reader.join(timeout=30)
+    assert got_ready, f"the worker never reported ready: {lines}"
+    [arn] = [line.split(" ", 1)[1] for line in lines if line.startswith("arn ")]
+    return arn
+
+
+def finish(database: Path, arn: str) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, str(WORKER), str(database), "finish", arn],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return dict(json.loads(completed.stdout.strip().splitlines()[-1]))
+
+
+def types(history: list[dict[str, Any]]) -> list[str]:
+    return [event["EventType"] for event in history]
+
+
+@pytest.mark.parametrize("scenario", ["wait", "step"])
+def test_a_killed_service_finishes_the_execution_after_a_restart(
+    tmp_path: Path, scenario: str
+) -> None:
+    database = tmp_path / "local.db"
+    arn = start_and_kill(database, scenario)
+    outcome = finish(database, arn)
+    assert outcome["status"] == "SUCCEEDED"
+    assert json.loads(outcome["result"]) == ["before", "slow done", "after"]
+    history = outcome["history"]
+    assert [event["EventId"] for event in history] == list(range(1, len(history) + 1))
+    assert types(history)[:5] == [
+        "ExecutionStarted",
+        "StepStarted",
+        "StepSucceeded",
+        "StepStarted",
+        "StepSucceeded" if scenario == "wait" else "InvocationCompleted",
+    ]
+    assert types(history)[-1] == "ExecutionSucceeded"
+    names = [name for name, _, _ in outcome["operations"]]
+    assert names == ["restart-me", "before", "slow", "nap", "after"]
+    assert all(status == "SUCCEEDED" for _, status, _ in outcome["operations"])
+    if scenario == "step":
+        crashed = history[4]["InvocationCompletedDetails"]["Error"]["Payload"]
+        assert crashed == {"ErrorMessage": "service restarted", "ErrorType": "Runtime.ExitError"}
+        assert types(history)[5] == "StepSucceeded", (
+            "the interrupted step re-runs without a new START"
+        )
+        assert types(history).count("InvocationCompleted") == 3
+    else:
+        assert types(history)[5:8] == ["WaitStarted", "InvocationCompleted", "WaitSucceeded"]
+        assert types(history).count("InvocationCompleted") == 2
