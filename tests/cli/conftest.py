@@ -113,6 +113,7 @@ class ServeProcess:
             raise AssertionError(f"serve exited: {err}")
         self.facts: dict[str, Any] = json.loads(line)
         self.url: str = self.facts["url"]
+        self.stderr = ""
 
     def stop(self, *, kill: bool = False) -> int:
         if self.process.poll() is None:
@@ -120,7 +121,7 @@ class ServeProcess:
                 self.process.kill()
             else:
                 self.process.terminate()
-        self.process.communicate(timeout=60)
+        _, self.stderr = self.process.communicate(timeout=60)
         return self.process.returncode
 
 
@@ -137,3 +138,5 @@ def serve(env: dict[str, str]) -> Iterator[Any]:
     yield start
     for process in started:
         process.stop(kill=True)
+        # Shown by pytest when the test failed: what the server logged.
+        sys.stderr.write(process.stderr)
