@@ -9,7 +9,8 @@ classifies them (retry the invocation, or fail the execution) as it does in the 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import Protocol
 
 from botocore.exceptions import ClientError
 
@@ -22,10 +23,7 @@ from durable_lambda_client import (
 )
 from durable_lambda_local._errors import DurableServiceError, ServiceException
 
-if TYPE_CHECKING:
-    from durable_lambda_local._control_plane import DurableExecutionService
-
-__all__ = ["InProcessClient"]
+__all__ = ["CheckpointService", "InProcessClient"]
 
 _LOGGER = logging.getLogger("durable_lambda_local")
 
@@ -37,18 +35,38 @@ def _client_error(error: Exception, operation_name: str) -> ClientError:
     return ClientError(error.to_error_response(), operation_name)
 
 
+class CheckpointService(Protocol):
+    """The two service calls a running handler makes."""
+
+    def checkpoint_durable_execution(
+        self,
+        durable_execution_arn: str,
+        checkpoint_token: str,
+        updates: Iterable[OperationUpdate] | None = None,
+        client_token: str | None = None,
+    ) -> CheckpointOutput: ...
+
+    def get_durable_execution_state(
+        self,
+        durable_execution_arn: str,
+        checkpoint_token: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+    ) -> StateOutput: ...
+
+
 class InProcessClient:
     """The SDK's service client for handlers run by a :class:`DurableExecutionService`.
 
     Args:
-        service: the service to call.
+        service: the service to call (a ``DurableExecutionService``).
     """
 
-    def __init__(self, service: DurableExecutionService) -> None:
+    def __init__(self, service: CheckpointService) -> None:
         self._service = service
 
     @property
-    def service(self) -> DurableExecutionService:
+    def service(self) -> CheckpointService:
         return self._service
 
     def checkpoint(
