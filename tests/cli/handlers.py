@@ -40,5 +40,10 @@ def failing(event: dict[str, Any], context: DurableContext) -> None:
     raise ValueError("the order is not valid")
 
 
+@durable_execution
+def chain(event: dict[str, Any], context: DurableContext) -> Any:
+    return context.invoke("echo", {"forwarded": event}, name="call-echo")
+
+
 def plain(event: Any, context: Any) -> Any:
     return event

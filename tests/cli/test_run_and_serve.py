@@ -175,9 +175,19 @@ def test_serve_hosts_functions_for_boto3_and_the_cli(serve: Any, durable_lambda:
         f"steps={HANDLERS}:three_steps",
         "--function",
         f"approval={HANDLERS}:approval",
+        "--function",
+        f"chain={HANDLERS}:chain",
+        "--plain-function",
+        f"echo={HANDLERS}:plain",
     )
-    assert server.facts["functions"] == ["approval", "steps"]
+    assert server.facts["functions"] == ["approval", "chain", "steps"]
+    assert server.facts["plain_functions"] == ["echo"]
     client = lambda_client(server.url)
+
+    chained = client.invoke(FunctionName="chain", Payload=b'{"n": 1}')
+    assert json.loads(chained["Payload"].read()) == {"forwarded": {"n": 1}}
+    echoed = client.invoke(FunctionName="echo", Payload=b'{"plain": true}')
+    assert json.loads(echoed["Payload"].read()) == {"plain": True}
 
     done = client.invoke(FunctionName="steps", Payload=b'{"start": 1}')
     assert json.loads(done["Payload"].read()) == {"total": 4}

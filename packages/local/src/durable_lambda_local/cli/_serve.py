@@ -47,6 +47,13 @@ execution_timeout_option = click.option(
     help="Host a durable function: orders=app.py:handler (repeatable; NAME defaults to the "
     "module name).",
 )
+@click.option(
+    "--plain-function",
+    "plain_functions",
+    multiple=True,
+    metavar="NAME=TARGET",
+    help="Host an ordinary (non-durable) function, e.g. a chained-invoke target (repeatable).",
+)
 @click.option("--store", default=None, help="SQLite file, or 'memory' (default: the local store).")
 @click.option(
     "--skip-time/--real-time",
@@ -59,6 +66,7 @@ def serve_command(
     host: str,
     port: int,
     functions: tuple[str, ...],
+    plain_functions: tuple[str, ...],
     store: str | None,
     skip_time: bool,
     execution_timeout: int,
@@ -71,6 +79,12 @@ def serve_command(
     Ctrl-C.
     """
     hosted = parse_functions(functions)
+    plain = parse_functions(plain_functions, durable=False)
+    targets = {**functions_by_name(functions), **functions_by_name(plain_functions)}
+    if len(targets) < len(hosted) + len(plain):
+        raise CliError(
+            "a function name is given to both --function and --plain-function", exit_code=2
+        )
     path = store_path(store)
     refuse_if_served(path)
     with serving(
@@ -80,29 +94,35 @@ def serve_command(
         port=port,
         skip_time=skip_time,
         execution_timeout=execution_timeout,
+        plain_functions=plain,
     ) as server:
         facts = {
             "url": server.url,
             "port": server.port,
             "store": str(path) if path else "memory",
             "functions": sorted(hosted),
+            "plain_functions": sorted(plain),
         }
         if as_json:
             echo_json(facts)
         else:
             click.echo(f"Serving the Lambda durable-execution API at {server.url}")
             click.echo(f"Store: {facts['store']}")
-            for name in sorted(hosted):
-                click.echo(f"Function {name}: {functions_by_name(functions)[name]}")
+            for name in sorted(targets):
+                kind = "function" if name in hosted else "plain function"
+                click.echo(f"{kind.capitalize()} {name}: {targets[name]}")
             click.echo("Press Ctrl-C to stop.")
         sys.stdout.flush()
         with _terminate_on_sigterm(), contextlib.suppress(KeyboardInterrupt):
             server.wait()
 
 
-def parse_functions(options: tuple[str, ...]) -> dict[str, Handler]:
+def parse_functions(options: tuple[str, ...], *, durable: bool = True) -> dict[str, Handler]:
     """``NAME=TARGET`` (or bare ``TARGET``) options as loaded handlers by name."""
-    return {name: load_target(target) for name, target in functions_by_name(options).items()}
+    return {
+        name: load_target(target, durable=durable)
+        for name, target in functions_by_name(options).items()
+    }
 
 
 def functions_by_name(options: tuple[str, ...]) -> dict[str, str]:
@@ -129,6 +149,7 @@ def serving(
     port: int,
     skip_time: bool,
     execution_timeout: int = MAX_EXECUTION_TIMEOUT,
+    plain_functions: dict[str, Handler] | None = None,
 ) -> Iterator[LocalServer]:
     """A running :class:`LocalServer` announced for its store while the block runs."""
     path = store_file
@@ -141,6 +162,7 @@ def serving(
             host=host,
             port=port,
             execution_timeout=execution_timeout,
+            plain_functions=plain_functions,
         )
     except PortInUseError as error:
         store.close()

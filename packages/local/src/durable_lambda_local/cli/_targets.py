@@ -14,12 +14,14 @@ from durable_lambda_local.cli._errors import CliError
 Handler = Callable[[Any, Any], Any]
 
 
-def load_target(target: str) -> Handler:
+def load_target(target: str, *, durable: bool = True) -> Handler:
     """The handler named by ``target``.
 
     Args:
         target: ``package.module:handler`` (importable from the current directory or the
             environment) or ``path/to/file.py:handler``.
+        durable: require a ``@durable_execution`` handler (False: any callable, for plain
+            functions that durable ones invoke).
 
     Raises:
         CliError: the target is malformed, cannot be imported, has no such attribute, or
@@ -41,7 +43,7 @@ def load_target(target: str) -> Handler:
         handler = getattr(handler, part)
     if not callable(handler):
         raise CliError(f"target {target!r} is not callable", exit_code=2)
-    if not is_durable_handler(handler):
+    if durable and not is_durable_handler(handler):
         raise CliError(
             f"target {target!r} is not decorated with @durable_execution; durable functions "
             "are written as '@durable_execution\\ndef handler(event, context): ...'",

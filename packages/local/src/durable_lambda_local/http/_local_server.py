@@ -48,6 +48,8 @@ class LocalServer:
             (seconds; default the maximum, 366 days).
         drive: run invocations and timers in the background (False: the API only reads
             and records, nothing runs; for tools that inspect a store nobody serves).
+        plain_functions: ordinary (non-durable) handlers by function name, for Invoke
+            and for chained invokes from durable functions; they get the decoded payload.
 
     Raises:
         PortInUseError: the port is taken.
@@ -68,6 +70,7 @@ class LocalServer:
         region: str = DEFAULT_REGION,
         execution_timeout: int = MAX_EXECUTION_TIMEOUT,
         drive: bool = True,
+        plain_functions: Mapping[str, Handler] | None = None,
     ) -> None:
         self._address = ServerAddress(region=region)
         self._execution_timeout = execution_timeout
@@ -78,6 +81,8 @@ class LocalServer:
             registry = FunctionRegistry()
             for name, handler in (functions or {}).items():
                 registry.register(self._hosted(name, handler))
+            for name, handler in (plain_functions or {}).items():
+                registry.register(LocalFunction(name, handler, durable=False))
             self._service = DurableExecutionService(
                 store=store if store is not None else MemoryStore(),
                 clock=clock if clock is not None else RealClock(),
