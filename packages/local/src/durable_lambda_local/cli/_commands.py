@@ -222,7 +222,8 @@ def _done(as_json: bool, callback_id: str, outcome: str) -> None:
     if as_json:
         echo_json({"CallbackId": callback_id, "Sent": outcome})
     else:
-        click.echo(f"Callback {callback_id}: {outcome.lower()} sent")
+        words = {"SUCCEEDED": "success", "FAILED": "failure", "HEARTBEAT": "heartbeat"}
+        click.echo(f"Callback {callback_id}: {words[outcome]} sent")
 
 
 def _error_object(

@@ -125,7 +125,8 @@ class _Watcher:
         with Live(console=out, refresh_per_second=8, transient=True) as live:
             while True:
                 summary = self._step(live)
-                live.update(Group(operation_tree(summary, "Running"), Text("")))
+                title = f"Execution {self._arn.split('/')[-2]}"
+                live.update(Group(operation_tree(summary, title), Text("")))
                 if summary.status in TERMINAL:
                     return summary
                 self._stop.wait(REFRESH_SECONDS)
