@@ -278,3 +278,25 @@ def test_p13_orphans_cannot_complete(scenario: Any) -> None:
         u.operation_id == branch_id(ID1, 1) and u.action.value == "SUCCEED" for u in run.updates
     )
     assert result.operations[0].status.value == "SUCCEEDED"
+
+
+def test_k05_invalid_concurrency_fails_the_execution_before_any_checkpoint(
+    scenario: Any,
+) -> None:
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> Any:
+        return context.parallel([ok("a")], config=ParallelConfig(max_concurrency=0))
+
+    run = scenario(handler)
+    result = run.run()
+    assert run.outputs == [
+        {
+            "Status": "FAILED",
+            "Error": {
+                "ErrorMessage": "max_concurrency must be at least 1, got: 0",
+                "ErrorType": "ValidationError",
+            },
+        }
+    ]
+    assert run.updates == []
+    assert result.operations == []
