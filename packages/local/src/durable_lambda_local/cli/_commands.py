@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -21,8 +22,6 @@ from durable_lambda_local.cli._rendering import (
     history_table,
     operation_tree,
 )
-from durable_lambda_local.cli._run import run_command
-from durable_lambda_local.cli._serve import serve_command
 from durable_lambda_local.cli._service_access import connect
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,7 +56,27 @@ def service_options(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose heavy commands (the ones that start the service) import on use, so
+    that quick commands against a server start fast."""
+
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {
+        "run": ("durable_lambda_local.cli._run", "run_command"),
+        "serve": ("durable_lambda_local.cli._serve", "serve_command"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module_name, attribute = self.lazy[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module_name), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="durable-lambda-local", prog_name="durable-lambda")
 def cli() -> None:
     """Run and inspect AWS Lambda durable functions locally.
@@ -239,10 +258,6 @@ def _error_object(
         if value is not None
     }
     return error or None
-
-
-cli.add_command(run_command)
-cli.add_command(serve_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,10 +12,8 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from durable_lambda_local._memory_store import MemoryStore
-from durable_lambda_local._sqlite_store import SqliteStore
-from durable_lambda_local._store import Store
 from durable_lambda_local.cli._errors import CliError
 from durable_lambda_local.cli._locations import (
     MEMORY_STORE,
@@ -24,7 +22,9 @@ from durable_lambda_local.cli._locations import (
     running_server,
 )
 from durable_lambda_local.cli._remote import RemoteService
-from durable_lambda_local.http import LocalServer
+
+if TYPE_CHECKING:
+    from durable_lambda_local._store import Store
 
 
 def store_path(store: str | None) -> Path | None:
@@ -40,6 +40,9 @@ def open_store(path: Path | None) -> Store:
     Raises:
         CliError: the file cannot be created or is not a durable-lambda store.
     """
+    from durable_lambda_local._memory_store import MemoryStore
+    from durable_lambda_local._sqlite_store import SqliteStore
+
     if path is None:
         return MemoryStore()
     try:
@@ -87,6 +90,8 @@ def connect(endpoint: str | None, store: str | None) -> Iterator[RemoteService]:
             f"no store at {str(path)!r} and no server running for it: nothing has run yet "
             "(start with 'durable-lambda run' or 'durable-lambda serve', or pass --endpoint)"
         )
+    from durable_lambda_local.http import LocalServer
+
     # Nothing runs in this server (drive=False); the functions are registered only so
     # that the read APIs know them.
     placeholders = dict.fromkeys(known, _not_hosted)
