@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import queue
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -251,3 +252,34 @@ def test_service_errors_arrive_as_modelled_exceptions(client: Any) -> None:
     assert unknown.value.response["Error"]["Message"] == "Durable Execution does not exist"
     assert "nobody" in no_function.value.response["Error"]["Message"]
     assert "marker" in bad_marker.value.response["Error"]["Message"].lower()
+
+
+def test_official_runner_start_route_and_health(server: LocalServer, client: Any) -> None:
+    body = json.dumps(
+        {
+            "AccountId": "123456789012",
+            "FunctionName": "three-steps",
+            "FunctionQualifier": "$LATEST",
+            "ExecutionName": "from-official-client",
+            "ExecutionTimeoutSeconds": 300,
+            "ExecutionRetentionPeriodDays": 7,
+            "Input": '{"start": 100}',
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{server.url}/start-durable-execution", data=body, method="POST"
+    )
+    with urllib.request.urlopen(request) as response:
+        status, started = response.status, json.loads(response.read())
+    with urllib.request.urlopen(f"{server.url}/health") as response:
+        health = json.loads(response.read())
+
+    assert status == 201
+    assert "/durable-execution/from-official-client/" in started["ExecutionArn"]
+    assert health == {"status": "healthy"}
+    finished = client.invoke(
+        FunctionName="three-steps",
+        Payload=b'{"start": 100}',
+        DurableExecutionName="from-official-client",
+    )
+    assert json.loads(finished["Payload"].read()) == {"total": 103}

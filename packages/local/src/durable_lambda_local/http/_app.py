@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -42,6 +43,11 @@ def create_app(backend: DurableApiBackend) -> Starlette:
     that wait for a server, and ``GET /_local/functions`` lists the registered function
     names (``{"Functions": [...]}``) when the backend offers ``function_names()``.
 
+    For clients of the official local runner, ``POST /start-durable-execution`` (body
+    ``{"FunctionName", "FunctionQualifier", "ExecutionName", "Input", "TenantId", ...}``)
+    starts an execution like an asynchronous Invoke and answers ``201
+    {"ExecutionArn": ...}``, and ``GET /health`` answers ``{"status": "healthy"}``.
+
     Example:
         >>> app = create_app(my_backend)  # doctest: +SKIP
         >>> uvicorn.run(app, port=9014)  # doctest: +SKIP
@@ -51,6 +57,8 @@ def create_app(backend: DurableApiBackend) -> Starlette:
         routes=[
             Route("/_local/health", _health, methods=["GET"]),
             Route("/_local/functions", dispatcher.functions, methods=["GET"]),
+            Route("/health", _official_health, methods=["GET"]),
+            Route("/start-durable-execution", dispatcher.start_compat, methods=["POST"]),
             Route(
                 "/{path:path}",
                 dispatcher.handle,
@@ -62,6 +70,10 @@ def create_app(backend: DurableApiBackend) -> Starlette:
 
 async def _health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
+
+
+async def _official_health(request: Request) -> Response:
+    return JSONResponse({"status": "healthy"})
 
 
 class _Dispatcher:
@@ -76,6 +88,42 @@ class _Dispatcher:
             return await self.handle(request)
         listed = await anyio.to_thread.run_sync(names)
         return JSONResponse({"Functions": sorted(listed)})
+
+    async def start_compat(self, request: Request) -> Response:
+        """The official local runner's start route, answered through Invoke."""
+        request_id = str(uuid.uuid4())
+        try:
+            document = await request.body()
+            start = json.loads(document or b"{}")
+            if not isinstance(start, dict) or not isinstance(start.get("FunctionName"), str):
+                raise ApiError.invalid_parameter(
+                    "The body must be a JSON object with a FunctionName string"
+                )
+            invoke: dict[str, Any] = {
+                "FunctionName": start["FunctionName"],
+                "InvocationType": "Event",
+                "Payload": str(start.get("Input") or "{}").encode(),
+            }
+            for member, source in (
+                ("Qualifier", "FunctionQualifier"),
+                ("DurableExecutionName", "ExecutionName"),
+                ("TenantId", "TenantId"),
+            ):
+                if start.get(source):
+                    invoke[member] = start[source]
+            output = await anyio.to_thread.run_sync(functools.partial(self._backend.invoke, invoke))
+            wire = WireResponse(
+                201,
+                {},
+                json.dumps({"ExecutionArn": output.get("DurableExecutionArn")}).encode(),
+            )
+        except ValueError as error:
+            wire = write_error(ApiError.invalid_parameter(f"The body is not valid JSON: {error}"))
+        except ApiError as error:
+            wire = write_error(error)
+        headers = {"x-amzn-RequestId": request_id, "Content-Type": "application/json"}
+        headers.update(wire.headers)
+        return Response(wire.body, status_code=wire.status_code, headers=headers)
 
     async def handle(self, request: Request) -> Response:
         request_id = str(uuid.uuid4())
