@@ -204,6 +204,13 @@ def test_serve_hosts_functions_for_boto3_and_the_cli(serve: Any, durable_lambda:
     finished = client.invoke(FunctionName="approval", DurableExecutionName="needs-answer")
     assert json.loads(finished["Payload"].read()) == {"answer": '"yes"', "after": "booked"}
 
+    invoked = durable_lambda(
+        "invoke", "steps", "--input", '{"start": 40}', "--endpoint", server.url, "--json"
+    )
+    assert invoked.exit_code == 0, invoked.stderr
+    assert invoked.json()["Payload"] == {"total": 43}
+    assert invoked.json()["StatusCode"] == 200
+
     listed = durable_lambda("executions", "list", "--endpoint", server.url, "--json")
     assert {e["DurableExecutionName"] for e in listed.json()["DurableExecutions"]} >= {
         "needs-answer"

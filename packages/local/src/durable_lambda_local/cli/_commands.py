@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import json
 import sys
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
@@ -87,6 +88,53 @@ def cli() -> None:
     durable-lambda executions list
     durable-lambda callback succeed CALLBACK_ID --result '"ok"'
     """
+
+
+@cli.command("invoke")
+@click.argument("function")
+@click.option("--input", "input_", default="{}", help="Event as JSON text, or @file.json.")
+@click.option("--name", default=None, help="Execution name (idempotent; default: generated).")
+@click.option(
+    "--async", "asynchronous", is_flag=True, help="Return at once with the execution ARN."
+)
+@service_options
+@json_option
+def invoke_command(
+    service: RemoteService,
+    function: str,
+    input_: str,
+    name: str | None,
+    asynchronous: bool,
+    as_json: bool,
+) -> None:
+    """Invoke a function hosted by a server (synchronous: waits for the execution's end)."""
+    payload = read_json_argument(input_, "--input").encode()
+    response = service.invoke(function, payload, asynchronous=asynchronous, name=name)
+    body = response.get("Payload") or b""
+    if as_json:
+        echo_json(
+            {
+                "StatusCode": response.get("StatusCode"),
+                "DurableExecutionArn": response.get("DurableExecutionArn"),
+                "FunctionError": response.get("FunctionError"),
+                "Payload": _json_or_text(body),
+            }
+        )
+    else:
+        click.echo(f"Execution {response.get('DurableExecutionArn')}")
+        if body:
+            click.echo(body.decode("utf-8", "replace"))
+    if response.get("FunctionError"):
+        raise CliError(f"the execution failed: {body.decode('utf-8', 'replace')}")
+
+
+def _json_or_text(body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body.decode("utf-8", "replace")
 
 
 @cli.group()
