@@ -598,3 +598,79 @@ def test_bare_decorator_builds_one_boto3_client_per_process(
     # Both invocations checkpointed their step (START and SUCCEED) through that client.
     sent = [update["Action"] for call in stub.checkpoints for update in call["Updates"]]
     assert sent == ["START", "SUCCEED", "START", "SUCCEED"]
+
+
+def revoke_token_on_call(service: Any, call_number: int) -> None:
+    """The service accepts call ``call_number`` but answers without a checkpoint token."""
+    revoke_token_when(service, lambda updates: len(service.calls) == call_number)
+
+
+def revoke_token_when(service: Any, revoke: Any) -> None:
+    """The service accepts a call but answers without a token when ``revoke(updates)``."""
+    accept = service.checkpoint
+
+    def checkpoint(**kwargs: Any) -> CheckpointOutput:
+        output = accept(**kwargs)
+        if revoke(kwargs["updates"]):
+            return CheckpointOutput("", output.new_execution_state)
+        return output
+
+    service.checkpoint = checkpoint
+
+
+def test_missing_token_ends_the_invocation_pending(service: Any) -> None:
+    revoke_token_on_call(service, 2)
+
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> str:
+        context.step(lambda _: 1, name="a", config=at_most_once)
+        context.step(lambda _: 2, name="b")
+        return "done"
+
+    assert service.invoke(handler) == {"Status": "PENDING"}
+    # The second call (SUCCEED a) was accepted; nothing is sent after it.
+    assert service.summary() == [("STEP", "Step", "START", "a"), ("STEP", "Step", "SUCCEED", "a")]
+
+
+def test_missing_token_after_the_last_checkpoint_still_ends_pending(service: Any) -> None:
+    revoke_token_on_call(service, 2)
+
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> str:
+        context.step(lambda _: 1, name="a", config=at_most_once)
+        return "done"
+
+    assert service.invoke(handler) == {"Status": "PENDING"}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (lambda: "z" * (7 * 1024 * 1024), {"Status": "SUCCEEDED", "Result": ""}),
+        (lambda: (_ for _ in ()).throw(ValueError("e" * (7 * 1024 * 1024))), {"Status": "FAILED"}),
+    ],
+    ids=["large result", "large error"],
+)
+def test_missing_token_after_the_execution_update_keeps_the_outcome(
+    service: Any, body: Any, expected: dict[str, Any]
+) -> None:
+    revoke_token_on_call(service, 1)
+
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> Any:
+        return body()
+
+    assert service.invoke(handler) == expected
+    assert [u.operation_type for u in service.updates] == [OperationType.EXECUTION]
+
+
+def test_missing_token_before_a_large_error_ends_pending(service: Any) -> None:
+    revoke_token_when(service, lambda updates: any(u.action.value == "SUCCEED" for u in updates))
+
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> None:
+        context.step(lambda _: 1, name="a")
+        raise ValueError("e" * (7 * 1024 * 1024))
+
+    assert service.invoke(handler) == {"Status": "PENDING"}
+    assert service.summary() == [("STEP", "Step", "START", "a"), ("STEP", "Step", "SUCCEED", "a")]

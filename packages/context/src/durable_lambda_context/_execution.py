@@ -7,7 +7,7 @@ import functools
 import json
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, overload
+from typing import Any, NamedTuple, TypeVar, overload
 
 from durable_lambda_client import (
     LAMBDA_RESPONSE_SIZE_LIMIT,
@@ -179,26 +179,35 @@ def _run_invocation(
     try:
         input_event = _input_event(state)
         context = DurableContext.from_lambda_context(state, lambda_context)
-        output = _outcome(handler, input_event, context)
+        outcome = _outcome(handler, input_event, context)
         # Asynchronous updates still queued (a START whose operation then
         # suspended or raised) are sent too, so the history shows them.
         with contextlib.suppress(BackgroundThreadError):
             state.flush()
     finally:
         state.close()
-    if state.is_token_revoked() and output.status is not InvocationStatus.SUCCEEDED:
-        # The service ended this invocation's checkpointing; it resumes the execution.
-        return DurableExecutionInvocationOutput(status=InvocationStatus.PENDING).to_dict()
+    if state.is_token_revoked() and not outcome.recorded:
+        # The service ended this invocation's checkpointing (the execution was
+        # paused, say) before an EXECUTION update: it resumes the execution later.
+        return _PENDING.to_dict()
     failure = state.checkpoint_failure
     if failure is not None and not state.is_token_revoked():
         # Never report an outcome after a lost checkpoint, even an asynchronous one.
-        output = _background_failure(failure)
-    return output.to_dict()
+        return _background_failure(state, failure).output.to_dict()
+    return outcome.output.to_dict()
 
 
-def _outcome(
-    handler: Handler, input_event: Any, context: DurableContext
-) -> DurableExecutionInvocationOutput:
+class _Outcome(NamedTuple):
+    """The invocation's output, and whether an EXECUTION update already recorded it."""
+
+    output: DurableExecutionInvocationOutput
+    recorded: bool = False
+
+
+_PENDING = DurableExecutionInvocationOutput(status=InvocationStatus.PENDING)
+
+
+def _outcome(handler: Handler, input_event: Any, context: DurableContext) -> _Outcome:
     invocation = context._invocation
     try:
         result = handler(input_event, context)
@@ -208,12 +217,12 @@ def _outcome(
     except SuspendExecution:
         if invocation.non_determinism is not None:
             return _failed(invocation, invocation.non_determinism)
-        return DurableExecutionInvocationOutput(status=InvocationStatus.PENDING)
+        return _Outcome(_PENDING)
     except BackgroundThreadError as error:
-        return _background_failure(error)
+        return _background_failure(invocation.state, error)
     except CheckpointError as error:
         _log.exception("Checkpoint system failed", extra=error.build_logger_extras())
-        return handle_checkpoint_error(error)
+        return _Outcome(handle_checkpoint_error(error))
     except InvocationError:
         _log.exception("Invocation error. Must terminate.")
         raise
@@ -226,38 +235,46 @@ def _outcome(
     if invocation.non_determinism is not None:
         return _failed(invocation, invocation.non_determinism)
     if len(text) <= LAMBDA_RESPONSE_SIZE_LIMIT:
-        return DurableExecutionInvocationOutput.create_succeeded(text)
+        return _Outcome(DurableExecutionInvocationOutput.create_succeeded(text))
     try:
         invocation.checkpoint(OperationUpdate.create_execution_succeed(text), sync=True)
     except BackgroundThreadError as error:
-        return _background_failure(error)
-    return DurableExecutionInvocationOutput.create_succeeded("")
+        return _background_failure(invocation.state, error)
+    return _Outcome(DurableExecutionInvocationOutput.create_succeeded(""), recorded=True)
 
 
-def _failed(invocation: Invocation, error: BaseException) -> DurableExecutionInvocationOutput:
+def _failed(invocation: Invocation, error: BaseException) -> _Outcome:
     """FAILED with ``error``; an error too large for the response is checkpointed instead."""
     if invocation.non_determinism is not None:
         error = invocation.non_determinism
     error_object = ErrorObject.from_exception(error)
     output = DurableExecutionInvocationOutput(status=InvocationStatus.FAILED, error=error_object)
     if isinstance(error, ExecutionError):
-        return output
+        return _Outcome(output)
     if len(json.dumps(output.to_dict())) <= LAMBDA_RESPONSE_SIZE_LIMIT:
-        return output
+        return _Outcome(output)
+    state = invocation.state
     try:
-        invocation.state.create_checkpoint_sync(OperationUpdate.create_execution_fail(error_object))
+        state.create_checkpoint_sync(OperationUpdate.create_execution_fail(error_object))
     except CheckpointError as checkpoint_error:
+        if state.is_token_revoked():
+            return _Outcome(_PENDING)
         _log.exception("Checkpoint system failed", extra=checkpoint_error.build_logger_extras())
-        return handle_checkpoint_error(checkpoint_error)
-    return DurableExecutionInvocationOutput(status=InvocationStatus.FAILED)
+        return _Outcome(handle_checkpoint_error(checkpoint_error))
+    return _Outcome(DurableExecutionInvocationOutput(status=InvocationStatus.FAILED), recorded=True)
 
 
-def _background_failure(error: BackgroundThreadError) -> DurableExecutionInvocationOutput:
+def _background_failure(state: ExecutionState, error: BackgroundThreadError) -> _Outcome:
+    if state.is_token_revoked():
+        # Not a failure: the service answered without a token, so this invocation
+        # may not checkpoint again and ends PENDING.
+        _log.info("The service ended checkpointing for this invocation; it ends PENDING")
+        return _Outcome(_PENDING)
     source = error.source_exception
     if isinstance(source, BotoClientError):
         _log.exception("Checkpoint processing failed", extra=source.build_logger_extras())
     else:
         _log.exception("Checkpoint processing failed")
     if isinstance(source, CheckpointError):
-        return handle_checkpoint_error(source)
+        return _Outcome(handle_checkpoint_error(source))
     raise source from error
