@@ -1,7 +1,7 @@
 """The ``durable-lambda`` command line (``python -m durable_lambda_local.cli``).
 
 Commands: ``run`` (execute a handler and show its operations), ``serve`` (the HTTP API
-with registered functions), ``executions list|get|history|stop`` and
+with registered functions), ``invoke``, ``executions list|get|history|stop`` and
 ``callback succeed|fail|heartbeat``; ``--json`` on every command prints JSON for scripts.
 """
 

@@ -85,6 +85,7 @@ def cli() -> None:
     \b
     durable-lambda run app.py:handler --input '{"id": 1}'
     durable-lambda serve --function orders=app.py:handler
+    durable-lambda invoke orders --input '{"id": 1}'
     durable-lambda executions list
     durable-lambda callback succeed CALLBACK_ID --result '"ok"'
     """
