@@ -21,6 +21,7 @@ from durable_lambda.config import Duration
 from durable_lambda_local import (
     Clock,
     DurableExecutionService,
+    FunctionRegistry,
     LocalFunction,
     RealClock,
     SkipClock,
@@ -28,12 +29,35 @@ from durable_lambda_local import (
 )
 
 BLOCK = threading.Event()
+REPORT = threading.Lock()
+STARTED: dict[str, Any] = {}
+ARN_KNOWN = threading.Event()
+
+
+def report(line: str) -> None:
+    """One whole line to the test, even when two threads report at once."""
+    with REPORT:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+
 MODE = {"block_in_step": False}
 
 
 def slow(step_context: StepContext) -> str:
     if MODE["block_in_step"]:
-        print("ready", flush=True)
+        # The SDK sends this step's START in the background; report only once it is
+        # stored, so the kill lands inside a step the service knows has started.
+        ARN_KNOWN.wait()
+        local, arn = STARTED["service"], STARTED["arn"]
+        local.run_until(
+            lambda: any(
+                op.name == "slow" and op.status.value == "STARTED"
+                for op in local.operation_records(arn)
+            ),
+            timeout=30,
+        )
+        report("ready")
         BLOCK.wait()
     return "slow done"
 
@@ -47,16 +71,20 @@ def handler(event: Any, context: DurableContext) -> Any:
 
 
 def service(path: str, clock: Clock) -> DurableExecutionService:
-    created = DurableExecutionService(store=SqliteStore(path), clock=clock)
-    created.register(LocalFunction("worker", handler, execution_timeout=86_400))
-    return created
+    # Registered before the service opens the store: a reopened store resumes its
+    # unfinished executions at once.
+    functions = FunctionRegistry()
+    functions.register(LocalFunction("worker", handler, execution_timeout=86_400))
+    return DurableExecutionService(store=SqliteStore(path), clock=clock, functions=functions)
 
 
 def start(path: str, scenario: str) -> None:
     MODE["block_in_step"] = scenario == "step"
     local = service(path, RealClock())
     arn, _ = local.start_execution("worker", '{"run": 1}', execution_name="restart-me")
-    print(f"arn {arn}", flush=True)
+    STARTED.update(service=local, arn=arn)
+    ARN_KNOWN.set()
+    report(f"arn {arn}")
     if scenario == "wait":
 
         def waiting() -> bool:
@@ -65,7 +93,7 @@ def start(path: str, scenario: str) -> None:
             return names.get("nap") == "STARTED" and not record.invocation_active
 
         local.run_until(waiting, timeout=60)
-        print("ready", flush=True)
+        report("ready")
     threading.Event().wait()
 
 

@@ -4,6 +4,7 @@ previous one stopped."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +192,7 @@ def test_sqlite_schema_is_versioned(tmp_path: Path) -> None:
     store = SqliteStore(path)
     assert store.schema_version == SCHEMA_VERSION
     store.close()
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection, connection:
         mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
         connection.execute("UPDATE schema_version SET version = 99")
     assert mode == "wal"
@@ -300,3 +301,32 @@ def test_ended_executions_leave_the_working_set_and_come_back_from_the_store(
     with pytest.raises(CallbackTimeoutException):
         service.send_durable_execution_callback_success(callback_ids[0], b"1")
     service.close()
+
+
+def test_functions_can_be_registered_before_a_reopened_store_resumes() -> None:
+    from durable_lambda_local._clock import RealClock, SkipClock
+
+    store = MemoryStore()
+
+    def suspend(inv: Invocation) -> Any:
+        inv.checkpoint(wait_start("w", 3600))
+        return PENDING
+
+    script_one = Script(suspend)
+    first = DurableExecutionService(store=store, clock=RealClock(), seed=1)
+    harness = Harness(first)
+    arn = harness.start(script_one, execution_timeout=86_400)
+    first.run_until(
+        lambda: (
+            first.execution_record(arn).invocation_count == 1
+            and not first.execution_record(arn).invocation_active
+        )
+    )
+    first.scheduler.stop()
+
+    second = DurableExecutionService(store=store, clock=SkipClock(), seed=2, autostart=False)
+    script_two = Script(lambda inv: succeeded('"resumed"'))
+    Harness(second).register(script_two)
+    second.start()
+    assert second.wait_for_execution(arn, timeout=30).result == '"resumed"'
+    second.close()

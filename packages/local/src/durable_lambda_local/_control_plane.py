@@ -42,6 +42,10 @@ class DurableExecutionService(ExecutionApi, CheckpointApi, CallbackApi, ReadApi,
         functions: the function registry (default: an empty one).
         max_cached_executions: ended executions kept in working memory (older ones are
             read back from the store when needed).
+        autostart: start background work at once (background mode). Reopening a store
+            with unfinished executions resumes them immediately, so register their
+            functions first (``functions=``) or pass False and call ``start()`` after
+            registering.
 
     Example:
         >>> service = DurableExecutionService(seed=1)

@@ -197,6 +197,7 @@ class ServiceCore:
         history_payload_limit: int | None = DEFAULT_HISTORY_PAYLOAD_LIMIT,
         functions: FunctionRegistry | None = None,
         max_cached_executions: int = 1000,
+        autostart: bool = True,
     ) -> None:
         if max_invocation_attempts < 1:
             raise ValueError(
@@ -224,7 +225,8 @@ class ServiceCore:
         self._closed = False
         self._scheduler = Scheduler(self._clock, mode, self._fire_timer)
         self._recover()
-        self._scheduler.start()
+        if autostart:
+            self._scheduler.start()
 
     @property
     def clock(self) -> Clock:
@@ -254,6 +256,12 @@ class ServiceCore:
     def ids(self) -> IdGenerator:
         """The id generator (seeded when the service was)."""
         return self._ids
+
+    def start(self) -> None:
+        """Start background work (background mode; idempotent). Only needed when the
+        service was created with ``autostart=False``, e.g. to register functions
+        before a reopened store's unfinished executions resume."""
+        self._scheduler.start()
 
     def register(self, function: LocalFunction) -> None:
         """Register (or replace) a function the service can invoke."""
