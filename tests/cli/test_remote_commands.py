@@ -162,3 +162,21 @@ def test_usage_errors_are_one_line(durable_lambda: Any) -> None:
     result = durable_lambda("executions", "frobnicate")
     assert result.exit_code == 2
     assert result.stderr == "error: No such command 'frobnicate'.\n"
+
+
+def test_pause_resume_and_delete(started: Any, durable_lambda: Any) -> None:
+    url, backend, arns = started
+    paused = durable_lambda("executions", "pause", "second", "--reason", "hold", "--endpoint", url)
+    resumed = durable_lambda("executions", "resume", arns[1], "--endpoint", url, "--json")
+    refused = durable_lambda("executions", "delete", arns[1], "--endpoint", url)
+    backend.executions[arns[1]].status = "SUCCEEDED"
+    deleted = durable_lambda("executions", "delete", arns[1], "--endpoint", url, "--json")
+
+    assert paused.exit_code == 0, paused.stderr
+    assert paused.stdout == f"{arns[1]}: pause requested\n"
+    assert backend.last("PauseDurableExecution")["Reason"] == "hold"
+    assert resumed.json() == {"DurableExecutionArn": arns[1], "Outcome": "resume requested"}
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("error: ResourceConflictException: ")
+    assert deleted.exit_code == 0, deleted.stderr
+    assert arns[1] not in backend.executions

@@ -140,7 +140,7 @@ def _json_or_text(body: bytes) -> Any:
 
 @cli.group()
 def executions() -> None:
-    """List, inspect and stop durable executions."""
+    """List, inspect, stop, pause, resume and delete durable executions."""
 
 
 @executions.command("list")
@@ -235,6 +235,57 @@ def stop_command(
         echo_json({"DurableExecutionArn": arn, **response})
     else:
         click.echo(f"Stopped {arn}")
+
+
+@executions.command("pause")
+@click.argument("execution")
+@click.option("--function", default=None, help="Function of a named execution.")
+@click.option("--reason", default=None, help="Why (recorded in the history).")
+@service_options
+@json_option
+def pause_command(
+    service: RemoteService, execution: str, function: str | None, reason: str | None, as_json: bool
+) -> None:
+    """Pause an execution: no invocations until it is resumed."""
+    arn = service.resolve(execution, function=function)
+    service.pause(arn, reason)
+    _changed(as_json, arn, "pause requested")
+
+
+@executions.command("resume")
+@click.argument("execution")
+@click.option("--function", default=None, help="Function of a named execution.")
+@click.option("--reason", default=None, help="Why (recorded in the history).")
+@service_options
+@json_option
+def resume_command(
+    service: RemoteService, execution: str, function: str | None, reason: str | None, as_json: bool
+) -> None:
+    """Resume a paused execution."""
+    arn = service.resolve(execution, function=function)
+    service.resume(arn, reason)
+    _changed(as_json, arn, "resume requested")
+
+
+@executions.command("delete")
+@click.argument("execution")
+@click.option("--function", default=None, help="Function of a named execution.")
+@service_options
+@json_option
+def delete_command(
+    service: RemoteService, execution: str, function: str | None, as_json: bool
+) -> None:
+    """Delete an ended execution and its history."""
+    arn = service.resolve(execution, function=function)
+    service.delete(arn)
+    _changed(as_json, arn, "deleted")
+
+
+def _changed(as_json: bool, arn: str, what: str) -> None:
+    if as_json:
+        echo_json({"DurableExecutionArn": arn, "Outcome": what})
+    else:
+        click.echo(f"{arn}: {what}")
 
 
 @cli.group()

@@ -146,6 +146,24 @@ class RemoteService:
             params["Error"] = error
         return self._call("stop_durable_execution", **params)
 
+    def pause(self, arn: str, reason: str | None) -> None:
+        """``PauseDurableExecution``."""
+        params: dict[str, Any] = {"DurableExecutionArn": arn}
+        if reason:
+            params["Reason"] = reason
+        self._call("pause_durable_execution", **params)
+
+    def resume(self, arn: str, reason: str | None) -> None:
+        """``ResumeDurableExecution``."""
+        params: dict[str, Any] = {"DurableExecutionArn": arn}
+        if reason:
+            params["Reason"] = reason
+        self._call("resume_durable_execution", **params)
+
+    def delete(self, arn: str) -> dict[str, Any]:
+        """``DeleteDurableExecution``."""
+        return self._call("delete_durable_execution", DurableExecutionArn=arn)
+
     def callback_success(self, callback_id: str, result: bytes | None) -> None:
         """``SendDurableExecutionCallbackSuccess``."""
         params: dict[str, Any] = {"CallbackId": callback_id}
