@@ -113,3 +113,29 @@ def test_real_clock_cannot_skip() -> None:
     assert not clock.is_virtual
     with pytest.raises(TypeError, match="cannot jump in time"):
         clock.skip_to(clock.now_ms() + 1000)
+
+
+def test_time_cannot_move_from_inside_a_handler() -> None:
+    from typing import Any
+
+    from durable_lambda_local._control_plane import DurableExecutionService
+    from durable_lambda_local._functions import LocalFunction
+
+    clock = VirtualClock(start=START)
+    service = DurableExecutionService(clock=clock, seed=1)
+    errors: list[str] = []
+
+    def handler(event: Any, context: Any) -> Any:
+        try:
+            clock.advance(10)
+        except RuntimeError as error:
+            errors.append(str(error))
+        return {"Status": "SUCCEEDED", "Result": "1"}
+
+    service.register(LocalFunction("fn", handler))
+    service.invoke("fn")
+    assert errors == [
+        "cannot move virtual time from inside a handler: the service waits for the handler "
+        "to return before time can move"
+    ]
+    service.close()

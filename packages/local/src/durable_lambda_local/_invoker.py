@@ -20,7 +20,16 @@ from enum import Enum
 
 from durable_lambda_client import ErrorObject
 
-__all__ = ["CallOutcome", "Invoker", "OutcomeKind", "error_from_exception"]
+__all__ = [
+    "HANDLER_THREAD_PREFIX",
+    "CallOutcome",
+    "Invoker",
+    "OutcomeKind",
+    "error_from_exception",
+]
+
+HANDLER_THREAD_PREFIX = "durable-local-invoke"
+"""Name prefix of the threads handlers run on."""
 
 
 class OutcomeKind(Enum):
@@ -62,7 +71,7 @@ class Invoker:
         thread_name_prefix: prefix of the worker thread names.
     """
 
-    def __init__(self, thread_name_prefix: str = "durable-local-invoke") -> None:
+    def __init__(self, thread_name_prefix: str = HANDLER_THREAD_PREFIX) -> None:
         self._prefix = thread_name_prefix
         self._counter = itertools.count(1)
         self._lock = threading.Lock()

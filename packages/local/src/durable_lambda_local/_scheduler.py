@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 
 from durable_lambda_local._clock import Clock, VirtualClock
-from durable_lambda_local._invoker import Invoker
+from durable_lambda_local._invoker import HANDLER_THREAD_PREFIX, Invoker
 from durable_lambda_local._timers import TimerKey, TimerKind, TimerQueue
 
 __all__ = [
@@ -151,7 +151,16 @@ class Scheduler:
                     return predicate()
 
     def advance_to(self, target_ms: int) -> None:
-        """Move a virtual clock to ``target_ms``, firing every timer due on the way."""
+        """Move a virtual clock to ``target_ms``, firing every timer due on the way.
+
+        Raises:
+            RuntimeError: called from inside a handler, which the driving is waiting on.
+        """
+        if threading.current_thread().name.startswith(HANDLER_THREAD_PREFIX):
+            raise RuntimeError(
+                "cannot move virtual time from inside a handler: the service waits for "
+                "the handler to return before time can move"
+            )
         if self.mode is SchedulerMode.BACKGROUND:
             self._advance_background(target_ms)
             return
@@ -167,7 +176,14 @@ class Scheduler:
             self.run_until(lambda: False, timer_kinds=())
 
     def run_until_idle(self) -> None:
-        """Run everything, jumping timers, until only the outside world can move on."""
+        """Run everything, jumping timers, until only the outside world can move on.
+
+        With a clock that does not jump (background mode on wall time), return once
+        nothing is queued or running: timers then fire when their time comes.
+        """
+        if self.mode is SchedulerMode.BACKGROUND and not self.clock.is_virtual:
+            self._wait_quiescent()
+            return
         kinds = [kind for kind in TimerKind if kind not in EXTERNAL_TIMER_KINDS]
         self.run_until(lambda: False, timer_kinds=kinds)
 
