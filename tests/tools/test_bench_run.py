@@ -64,9 +64,15 @@ def test_a_benchmark_with_run_returns_its_rows(bench_run: ModuleType, tmp_path: 
     path.write_text(
         textwrap.dedent(
             """
+            from dataclasses import dataclass
+
+            @dataclass(frozen=True)
+            class Size:
+                n: int
+
             def run(quick):
                 return [{"workload": "serdes", "variant": "quick" if quick else "full",
-                         "n": 1, "median_s": 1.0}]
+                         "n": Size(1).n, "median_s": 1.0}]
             """
         )
     )

@@ -137,6 +137,8 @@ def _load(path: Path) -> ModuleType:
     if spec is None or spec.loader is None:
         raise BenchError(f"{path}: cannot be loaded as a Python module")
     module = importlib.util.module_from_spec(spec)
+    # Registered before it runs: dataclasses and pickling look modules up by name.
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
