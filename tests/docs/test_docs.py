@@ -270,24 +270,34 @@ def test_marked_commands_run(
 
 def _commands(code: str) -> Iterator[tuple[str, list[str]]]:
     """``(command, output lines shown after it)`` for each ``$ `` line; a line ending in
-    a backslash continues on the next one."""
+    a backslash, or inside an open quote, continues on the next one."""
     lines = code.splitlines()
     index = 0
     while index < len(lines):
         if not lines[index].startswith("$ "):
             index += 1
             continue
-        parts = [lines[index][2:].strip()]
-        while parts[-1].endswith("\\") and index + 1 < len(lines):
-            parts[-1] = parts[-1][:-1].rstrip()
+        command = lines[index][2:].strip()
+        while index + 1 < len(lines) and (command.endswith("\\") or _open_quote(command)):
             index += 1
-            parts.append(lines[index].strip())
+            if command.endswith("\\"):
+                command = command[:-1].rstrip() + " " + lines[index].strip()
+            else:  # a quoted argument goes on, newline included, as in a shell
+                command += "\n" + lines[index]
         index += 1
         shown: list[str] = []
         while index < len(lines) and not lines[index].startswith("$ "):
             shown.append(lines[index])
             index += 1
-        yield " ".join(parts), shown
+        yield command, shown
+
+
+def _open_quote(command: str) -> bool:
+    try:
+        shlex.split(command)
+    except ValueError:
+        return True
+    return False
 
 
 # -- json blocks ----------------------------------------------------------------------------------
