@@ -444,3 +444,17 @@ def test_the_in_process_client_raises_what_the_sdk_expects(harness: Harness) -> 
     assert not invalid.is_retriable()
     assert stale.response_metadata is not None
     assert stale.response_metadata["HTTPStatusCode"] == 400
+
+
+def test_idempotency_records_end_with_their_execution(harness: Harness) -> None:
+    kept: list[Any] = []
+
+    def first(inv: Invocation) -> Any:
+        kept.append((inv.token, inv.checkpoint(step_succeed("a"), client_token="ct")))
+        return succeeded()
+
+    arn = harness.run(Script(first))
+    execution_id = arn.rsplit("/", 1)[-1]
+    assert harness.service.store.load_idempotency(execution_id, "ct") is None
+    with pytest.raises(InvalidParameterValueException, match=INVALID_TOKEN):
+        harness.service.checkpoint_durable_execution(arn, kept[0][0], [step_succeed("a")], "ct")

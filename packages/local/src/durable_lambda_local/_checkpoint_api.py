@@ -106,6 +106,11 @@ class CheckpointApi(ServiceCore):
         record = transaction.record
         now = transaction.now_ms
         if client_token is not None:
+            while live.idempotency:
+                oldest = next(iter(live.idempotency.values()))
+                if oldest.expires_ms >= now:
+                    break
+                live.idempotency.popitem(last=False)
             cached = live.idempotency.get(client_token) or self._store.load_idempotency(
                 record.execution_id, client_token
             )

@@ -264,6 +264,7 @@ class InvocationLoop(ServiceCore):
 
     def _recover(self) -> None:
         """Pick up where a previous service on the same store stopped."""
+        self._store.purge_idempotency(self._clock.now_ms())
         for key, due_ms in self._store.load_timers():
             self._scheduler.timers.arm(key, due_ms)
         for record in self._store.load_unfinished_executions():

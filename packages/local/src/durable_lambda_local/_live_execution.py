@@ -11,6 +11,7 @@ leaves no trace, and a store that refuses a commit leaves memory as it was.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -69,7 +70,7 @@ class LiveExecution:
         }
         self.scheduled = False
         self.delta_remainder: tuple[int, list[str]] | None = None
-        self.idempotency: dict[str, IdempotencyRecord] = {}
+        self.idempotency: OrderedDict[str, IdempotencyRecord] = OrderedDict()
         self.control_tokens: dict[str, tuple[tuple[object, ...], int]] = {}
         self.events: list[EventRecord] | None = None
         self.evicted = False
@@ -257,6 +258,8 @@ class Transaction:
         if self.reset_service_updated:
             live.service_updated = set()
         live.service_updated |= self._service_changed
+        if self.changes.forgotten_idempotency:
+            live.idempotency.clear()
         for answer in self.changes.idempotency:
             live.idempotency[answer.client_token] = answer
         if live.events is not None:

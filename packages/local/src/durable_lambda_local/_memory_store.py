@@ -54,6 +54,9 @@ class MemoryStore(Store):
                 self._events.setdefault(event.execution_id, []).append(event)
             for callback in changes.callbacks:
                 self._callbacks[callback.callback_id] = callback
+            for forgotten in changes.forgotten_idempotency:
+                for token in [token for token in self._idempotency if token[0] == forgotten]:
+                    del self._idempotency[token]
             for answer in changes.idempotency:
                 self._idempotency[(answer.execution_id, answer.client_token)] = answer
             for invocation in changes.invocations.values():

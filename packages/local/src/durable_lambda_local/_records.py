@@ -237,7 +237,8 @@ class Changeset:
     Filled by the control plane while it handles one API call, timer or invocation
     boundary, then handed to ``Store.commit``. Timer changes apply in this order:
     ``cleared_timer_executions`` (every timer of those executions), then
-    ``cancelled_timers``, then ``armed_timers``.
+    ``cancelled_timers``, then ``armed_timers``. ``forgotten_idempotency`` names
+    executions whose idempotency records are dropped (applied before ``idempotency``).
     """
 
     executions: dict[str, ExecutionRecord] = field(default_factory=dict)
@@ -248,6 +249,7 @@ class Changeset:
     armed_timers: dict[TimerKey, int] = field(default_factory=dict)
     callbacks: list[CallbackRecord] = field(default_factory=list)
     idempotency: list[IdempotencyRecord] = field(default_factory=list)
+    forgotten_idempotency: list[str] = field(default_factory=list)
     invocations: dict[tuple[str, str], InvocationRecord] = field(default_factory=dict)
     deleted_executions: list[str] = field(default_factory=list)
 
@@ -283,6 +285,7 @@ class Changeset:
             or self.armed_timers
             or self.callbacks
             or self.idempotency
+            or self.forgotten_idempotency
             or self.invocations
             or self.deleted_executions
         )

@@ -657,6 +657,7 @@ class ServiceCore:
             details = ExecutionStoppedDetails(EventError(error or EMPTY_ERROR, False))
         transaction.append_event(event_type, details, execution_level=True)
         transaction.clear_timers()
+        transaction.changes.forgotten_idempotency.append(record.execution_id)
         transaction.arm(
             TimerKey(record.execution_id, TimerKind.RETENTION),
             now + record.retention_days * DAY_MS,

@@ -253,6 +253,8 @@ class SqliteStore(Store):
                     for callback in changes.callbacks
                 ],
             )
+        for execution_id in changes.forgotten_idempotency:
+            connection.execute("DELETE FROM idempotency WHERE execution_id = ?", (execution_id,))
         if changes.idempotency:
             connection.executemany(
                 "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?)",
