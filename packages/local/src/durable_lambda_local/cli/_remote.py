@@ -13,7 +13,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -31,7 +31,9 @@ class RemoteService:
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self._known_functions = list(known_functions)
-        self._client: Any = boto3.client(
+        # botocore directly: the same client boto3 builds, without importing boto3's
+        # resource and transfer layers (a third of the command's start-up time).
+        self._client: Any = botocore.session.get_session().create_client(
             "lambda",
             region_name=region,
             endpoint_url=self.endpoint,
