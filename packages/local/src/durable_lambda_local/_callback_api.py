@@ -16,9 +16,7 @@ from durable_lambda_local._errors import (
     ResourceNotFoundException,
 )
 from durable_lambda_local._live_execution import LiveExecution, Transaction
-from durable_lambda_local._records import (
-    OperationRecord,
-)
+from durable_lambda_local._records import OperationRecord
 from durable_lambda_local._service_core import (
     CALLBACK_ID_CHARS,
     EMPTY_ERROR,

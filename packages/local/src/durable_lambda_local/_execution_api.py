@@ -17,9 +17,7 @@ from durable_lambda_client import (
     InvocationType,
     StopDurableExecutionOutput,
 )
-from durable_lambda_local._arns import (
-    EXECUTION_NAME_PATTERN,
-)
+from durable_lambda_local._arns import EXECUTION_NAME_PATTERN
 from durable_lambda_local._checkpoint_validation import (
     MAX_ERROR_BYTES,
     error_size,
@@ -32,9 +30,7 @@ from durable_lambda_local._errors import (
 from durable_lambda_local._functions import LocalFunction
 from durable_lambda_local._invoker import OutcomeKind
 from durable_lambda_local._live_execution import Transaction
-from durable_lambda_local._records import (
-    Changeset,
-)
+from durable_lambda_local._records import Changeset
 from durable_lambda_local._service_core import (
     DEFAULT_STOP_ERROR,
     EMPTY_ERROR,

@@ -32,9 +32,7 @@ from durable_lambda_local._operation_view import (
     to_operation,
     visible_operations,
 )
-from durable_lambda_local._records import (
-    InvocationRecord,
-)
+from durable_lambda_local._records import InvocationRecord
 from durable_lambda_local._service_core import (
     EMPTY_ERROR,
     LOGGER,

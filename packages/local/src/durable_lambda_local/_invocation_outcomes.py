@@ -19,9 +19,7 @@ from durable_lambda_local._checkpoint_validation import (
 )
 from durable_lambda_local._clock import ms_to_datetime
 from durable_lambda_local._invoker import CallOutcome, OutcomeKind, error_from_exception
-from durable_lambda_local._records import (
-    ExecutionRecord,
-)
+from durable_lambda_local._records import ExecutionRecord
 
 __all__ = ["chained_outcome", "outcome_error", "parse_output", "plain_outcome"]
 

@@ -65,9 +65,7 @@ from durable_lambda_local._invoker import Invoker
 from durable_lambda_local._lambda_context import LocalLambdaContext
 from durable_lambda_local._live_execution import LiveExecution, Transaction
 from durable_lambda_local._memory_store import MemoryStore
-from durable_lambda_local._operation_view import (
-    DEFAULT_PAGE_BYTES,
-)
+from durable_lambda_local._operation_view import DEFAULT_PAGE_BYTES
 from durable_lambda_local._records import (
     Changeset,
     EventRecord,
