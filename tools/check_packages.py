@@ -236,6 +236,23 @@ def sibling_closure(package: Package, workspace: Mapping[str, Package]) -> set[s
     return closure
 
 
+def foreign_siblings(venv: Path, installed: Iterable[str], work_dir: Path) -> list[str]:
+    """Workspace packages in ``venv`` that were not installed from a wheel built here.
+
+    An installer records the source of a direct-URL install in ``direct_url.json``;
+    a sibling without it, or from elsewhere, came from an index.
+    """
+    problems: list[str] = []
+    built = work_dir.resolve().as_uri()
+    for name in sorted(installed):
+        stem = name.replace("-", "_")
+        records = list(venv.glob(f"lib/python*/site-packages/{stem}-*.dist-info/direct_url.json"))
+        source = json.loads(records[0].read_text()).get("url", "") if records else ""
+        if not source.startswith(built):
+            problems.append(f"{name} was installed from {source or 'an index'}, not a built wheel")
+    return problems
+
+
 def install_and_import(
     outcome: Outcome, workspace: Mapping[str, Package], constraints: Path, work_dir: Path
 ) -> None:
@@ -275,6 +292,7 @@ def install_and_import(
         outcome.problems.append(
             f"installed workspace packages {sorted(installed)}, expected exactly {sorted(expected)}"
         )
+    outcome.problems.extend(foreign_siblings(venv, installed, work_dir))
 
     skipped = sorted(package.hosted_modules())
     code, output = _run(

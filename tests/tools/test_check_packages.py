@@ -130,3 +130,29 @@ def test_the_report_has_one_row_per_package_and_the_problems_in_full(tmp_path: P
     assert lines[2].split() == ["durable-lambda-demo", "0.1.0", "2.0", "KiB", "3", "boto3", "OK"]
     assert lines[3].split() == ["durable-lambda-x", "0.2.0", "-", "0", "(none)", "FAILED", "(1)"]
     assert "durable-lambda-x: import failed: durable_lambda_x: ModuleNotFoundError" in text
+
+
+def test_siblings_not_installed_from_a_built_wheel_are_reported(tmp_path: Path) -> None:
+    work_dir = tmp_path / "work"
+    site = work_dir / "venv-x" / "lib" / "python3.11" / "site-packages"
+    for name, url in (
+        ("durable_lambda_serdes", (work_dir / "dist" / "serdes.whl").as_uri()),
+        ("durable_lambda_client", "https://files.example/durable_lambda_client.whl"),
+        ("durable_lambda_state", None),
+    ):
+        record = site / f"{name}-0.1.0.dist-info"
+        record.mkdir(parents=True)
+        if url is not None:
+            (record / "direct_url.json").write_text(f'{{"url": "{url}"}}')
+
+    problems = tool.foreign_siblings(
+        work_dir / "venv-x",
+        ["durable-lambda-serdes", "durable-lambda-client", "durable-lambda-state"],
+        work_dir,
+    )
+
+    assert problems == [
+        "durable-lambda-client was installed from "
+        "https://files.example/durable_lambda_client.whl, not a built wheel",
+        "durable-lambda-state was installed from an index, not a built wheel",
+    ]
