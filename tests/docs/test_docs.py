@@ -6,16 +6,18 @@ The conventions a page follows (also in docs/CONTRIBUTING.md):
   order they appear, in one namespace of their own (a fresh module per page), so a later
   block can use what an earlier one defined. A block that fails fails the page's test;
   the traceback names the page and the line in it (``docs/steps.md", line 42``).
-* After a block runs, every new top-level function named ``test_*`` it defined is
-  called, its arguments filled from pytest fixtures of the same name (``durable_runner``,
-  ``tmp_path``...), exactly as pytest would.
+* After a block runs, every new top-level function named ``test_*`` it defined runs: at
+  once when it takes no argument, else (it wants fixtures such as ``durable_runner``) in
+  a pytest of its own over the page's blocks, so fixtures and markers are real.
 * The example modules of ``docs/examples/`` are importable by name
   (``from welcome import handler``), as a user's own modules would be.
 * A block right after the line ``<!-- from: docs/examples/NAME.py -->`` is an excerpt of
   that file: it is not run here; its lines must appear, in order and contiguous, in the
   file. The file itself is run, and its result asserted, by ``test_examples.py``.
-* Blocks in other languages (``console``, ``toml``, ``yaml``...) are shown, not run;
-  ``json`` blocks must parse.
+* Blocks in other languages (``console``, ``toml``, ``yaml``...) are shown, not run,
+  except a ``console`` block right after ``<!-- run -->``: its ``$ durable-lambda ...``
+  commands run through the command line's entry point and must exit 0. ``json`` blocks
+  must parse. The blocks of docs/typing.md also pass ``mypy --strict``.
 * Every relative link in docs/ and in the root README.md points at a file that exists,
   and every ``#anchor`` at a heading of the target page (GitHub's heading slugs).
 """
