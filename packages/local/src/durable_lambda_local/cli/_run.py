@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
@@ -32,7 +32,6 @@ from durable_lambda_local.cli._targets import function_name_for, load_target
 
 REFRESH_SECONDS = 0.2
 """How often the live view reads the execution's history."""
-TERMINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED"})
 
 
 @click.command("run")
@@ -96,7 +95,7 @@ def run_command(
             ]
         )
         watcher = _Watcher(remote, arn, answer, server.url, quiet=as_json)
-        summary = watcher.follow()
+        summary = watcher.follow(lambda: server.service.wait_for_execution(arn))
     _report(summary, arn, as_json)
 
 
@@ -114,22 +113,38 @@ class _Watcher:
         self._announced: set[str] = set()
         self._stop = threading.Event()
 
-    def follow(self) -> ExecutionSummary:
+    def follow(self, wait_for_end: Callable[[], object]) -> ExecutionSummary:
+        """Show progress until ``wait_for_end`` returns (the service's own wait for the
+        end of the execution, so the view closes the moment it ends).
+
+        The API has no change notifications, so the view re-reads the history at its
+        refresh rate.
+        """
+        failure: list[BaseException] = []
+
+        def wait() -> None:
+            try:
+                wait_for_end()
+            except BaseException as error:
+                failure.append(error)
+            finally:
+                self._stop.set()
+
+        waiter = threading.Thread(target=wait, name="durable-lambda-run-wait", daemon=True)
+        waiter.start()
         if self._quiet:
-            while True:
-                summary = self._step(None)
-                if summary.status in TERMINAL:
-                    return summary
-                self._stop.wait(REFRESH_SECONDS)
-        out = console()
-        with Live(console=out, refresh_per_second=8, transient=True) as live:
-            while True:
-                summary = self._step(live)
-                title = f"Execution {self._arn.split('/')[-2]}"
-                live.update(Group(operation_tree(summary, title), Text("")))
-                if summary.status in TERMINAL:
-                    return summary
-                self._stop.wait(REFRESH_SECONDS)
+            while not self._stop.wait(REFRESH_SECONDS):
+                self._step(None)
+        else:
+            title = f"Execution {self._arn.split('/')[-2]}"
+            with Live(console=console(), refresh_per_second=8, transient=True) as live:
+                while not self._stop.wait(REFRESH_SECONDS):
+                    summary = self._step(live)
+                    live.update(Group(operation_tree(summary, title), Text("")))
+        waiter.join()
+        if failure:
+            raise failure[0]
+        return summarize(self._remote.history(self._arn))
 
     def _step(self, live: Live | None) -> ExecutionSummary:
         summary = summarize(self._remote.history(self._arn))
