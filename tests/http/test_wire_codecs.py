@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import boto3
+from botocore.parsers import RestJSONParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from durable_lambda_local.http import SERVED_OPERATIONS
 from durable_lambda_local.http._request_parsing import _timestamp
-from durable_lambda_local.http._response_writing import epoch_seconds
+from durable_lambda_local.http._response_writing import epoch_seconds, write_response
 from durable_lambda_local.http._routing import Router
 from durable_lambda_local.http._wire_model import operation_spec, operation_specs
 
@@ -76,3 +78,79 @@ def test_invoke_route_is_not_taken_by_a_label() -> None:
     match: Any = ROUTER.match("POST", "/2015-03-31/functions/my%3Afn/invocations")
     assert match.spec is operation_spec("Invoke")
     assert match.labels == {"FunctionName": "my:fn"}
+
+
+OPTIONAL_TEXT = st.one_of(st.none(), st.text(max_size=20))
+MOMENTS = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+)
+ERRORS = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "ErrorMessage": OPTIONAL_TEXT,
+            "ErrorType": OPTIONAL_TEXT,
+            "StackTrace": st.one_of(st.none(), st.lists(st.text(max_size=5), max_size=3)),
+        },
+    ),
+)
+OPERATIONS = st.fixed_dictionaries(
+    {
+        "Id": st.text(min_size=1, max_size=8),
+        "Type": st.just("STEP"),
+        "Status": st.just("STARTED"),
+        "StartTimestamp": MOMENTS,
+    },
+    optional={
+        "Name": OPTIONAL_TEXT,
+        "ParentId": OPTIONAL_TEXT,
+        "EndTimestamp": st.one_of(st.none(), MOMENTS),
+        "StepDetails": st.one_of(
+            st.none(),
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "Attempt": st.one_of(st.none(), st.integers(0, 10)),
+                    "Result": OPTIONAL_TEXT,
+                    "Error": ERRORS,
+                    "NextAttemptTimestamp": st.one_of(st.none(), MOMENTS),
+                },
+            ),
+        ),
+    },
+)
+
+
+def _no_nulls(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(v is not None and _no_nulls(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_no_nulls(v) for v in value)
+    return True
+
+
+@settings(max_examples=200)
+@given(operations=st.lists(OPERATIONS, max_size=4), marker=OPTIONAL_TEXT)
+def test_state_responses_omit_nulls_and_parse_back_in_boto3(
+    operations: list[dict[str, Any]], marker: str | None
+) -> None:
+    spec = operation_spec("GetDurableExecutionState")
+    wire = write_response(spec, {"Operations": operations, "NextMarker": marker})
+    document = json.loads(wire.body)
+    assert _no_nulls(document)
+
+    parsed = RestJSONParser().parse(
+        {"status_code": wire.status_code, "headers": wire.headers, "body": wire.body},
+        spec.output_shape,
+    )
+    for sent, received in zip(operations, parsed["Operations"]):
+        assert received["Id"] == sent["Id"]
+        assert abs(received["StartTimestamp"] - sent["StartTimestamp"]) < timedelta(milliseconds=1)
+        present = {k for k, v in sent.items() if v is not None}
+        assert set(received) == present
+        details = sent.get("StepDetails")
+        if details is not None:
+            kept = {k for k, v in details.items() if v is not None}
+            assert set(received["StepDetails"]) == kept
+    assert parsed.get("NextMarker") == marker
