@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 import boto3
 from botocore.parsers import RestJSONParser
+from botocore.serialize import create_serializer
+from botocore.utils import percent_encode_sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from durable_lambda_local.http import SERVED_OPERATIONS
-from durable_lambda_local.http._request_parsing import _timestamp
+from durable_lambda_local.http._request_parsing import _timestamp, parse_request
 from durable_lambda_local.http._response_writing import epoch_seconds, write_response
 from durable_lambda_local.http._routing import Router
 from durable_lambda_local.http._wire_model import operation_spec, operation_specs
@@ -154,3 +156,102 @@ def test_state_responses_omit_nulls_and_parse_back_in_boto3(
             kept = {k for k, v in details.items() if v is not None}
             assert set(received["StepDetails"]) == kept
     assert parsed.get("NextMarker") == marker
+
+
+SERVICE_MODEL = boto3.client("lambda", region_name="us-east-1").meta.service_model
+SERIALIZER = create_serializer("rest-json")
+ARNS = st.from_regex(
+    r"arn:aws:lambda:us-east-1:123456789012:function:[a-z]{1,8}:\$LATEST"
+    r"/durable-execution/[a-z0-9_-]{1,8}/[a-z0-9-]{1,8}",
+    fullmatch=True,
+)
+
+
+def _as_received(operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Serialize ``params`` exactly as botocore sends them, then parse them as the server."""
+    request = SERIALIZER.serialize_to_request(params, SERVICE_MODEL.operation_model(operation))
+    query = percent_encode_sequence(request["query_string"])
+    path = request["url_path"]
+    match = ROUTER.match(request["method"], path)
+    assert match is not None
+    assert match.spec.name == operation
+    body = request["body"]
+    body = body.encode() if isinstance(body, str) else body
+    return parse_request(match.spec, match.labels, parse_qsl(query, True), request["headers"], body)
+
+
+@settings(max_examples=100)
+@given(
+    function=st.from_regex(r"[a-zA-Z0-9_-]{1,20}", fullmatch=True),
+    statuses=st.lists(st.sampled_from(["RUNNING", "FAILED", "SUCCEEDED"]), max_size=3),
+    after=st.one_of(st.none(), MOMENTS),
+    reverse=st.one_of(st.none(), st.booleans()),
+    max_items=st.one_of(st.none(), st.integers(0, 1000)),
+    marker=st.one_of(st.none(), st.text(min_size=1, max_size=30)),
+)
+def test_list_requests_arrive_as_sent(
+    function: str,
+    statuses: list[str],
+    after: datetime | None,
+    reverse: bool | None,
+    max_items: int | None,
+    marker: str | None,
+) -> None:
+    params: dict[str, Any] = {"FunctionName": function}
+    for key, value in (
+        ("Statuses", statuses or None),
+        ("StartedAfter", after),
+        ("ReverseOrder", reverse),
+        ("MaxItems", max_items),
+        ("Marker", marker),
+    ):
+        if value is not None:
+            params[key] = value
+    received = _as_received("ListDurableExecutionsByFunction", params)
+    if after is not None:
+        assert abs(received.pop("StartedAfter") - params.pop("StartedAfter")) < timedelta(
+            milliseconds=1
+        )
+    assert received == params
+
+
+@settings(max_examples=100)
+@given(
+    arn=ARNS,
+    token=st.from_regex(r"[A-Za-z0-9+/]{1,40}={0,2}", fullmatch=True),
+    payloads=st.lists(st.one_of(st.none(), st.text(max_size=20)), max_size=4),
+)
+def test_checkpoint_requests_arrive_as_sent(
+    arn: str, token: str, payloads: list[str | None]
+) -> None:
+    updates = []
+    for index, payload in enumerate(payloads):
+        update: dict[str, Any] = {"Id": f"op-{index}", "Type": "STEP", "Action": "SUCCEED"}
+        if payload is not None:
+            update["Payload"] = payload
+        updates.append(update)
+    params = {
+        "DurableExecutionArn": arn,
+        "CheckpointToken": token,
+        "Updates": updates,
+        "ClientToken": "fixed-client-token",
+    }
+    assert _as_received("CheckpointDurableExecution", params) == params
+
+
+@settings(max_examples=100)
+@given(callback_id=BASE64, error=ERRORS.filter(lambda e: e is not None))
+def test_callback_failures_arrive_as_sent(callback_id: str, error: dict[str, Any]) -> None:
+    sent_error = {k: v for k, v in error.items() if v is not None}
+    params: dict[str, Any] = {"CallbackId": callback_id, "Error": sent_error}
+    expected = {"CallbackId": callback_id, **({"Error": sent_error} if sent_error else {})}
+    assert _as_received("SendDurableExecutionCallbackFailure", params) == expected
+
+
+@settings(max_examples=100)
+@given(callback_id=BASE64, result=st.binary(max_size=64))
+def test_callback_results_arrive_as_raw_bytes(callback_id: str, result: bytes) -> None:
+    received = _as_received(
+        "SendDurableExecutionCallbackSuccess", {"CallbackId": callback_id, "Result": result}
+    )
+    assert received == {"CallbackId": callback_id, **({"Result": result} if result else {})}
