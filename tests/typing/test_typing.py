@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from mypy import api
@@ -10,7 +11,18 @@ USAGE = Path(__file__).with_name("typed_usage.py")
 
 
 def test_usage_type_checks_strictly(tmp_path: Path) -> None:
-    stdout, stderr, status = api.run(
+    # mypy raises the interpreter's recursion limit for good; later tests in this
+    # process (the serdes depth checks) rely on the default one.
+    limit = sys.getrecursionlimit()
+    try:
+        stdout, stderr, status = _run_mypy(tmp_path)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert status == 0, stdout + stderr
+
+
+def _run_mypy(tmp_path: Path) -> tuple[str, str, int]:
+    return api.run(
         [
             "--strict",
             "--config-file",
@@ -22,4 +34,3 @@ def test_usage_type_checks_strictly(tmp_path: Path) -> None:
             str(USAGE),
         ]
     )
-    assert status == 0, stdout + stderr
