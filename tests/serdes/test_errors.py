@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -110,6 +112,19 @@ def test_a_list_of_primitives_that_contains_itself_is_reported_too() -> None:
     assert str(serialize_error(items)).startswith("Circular reference")
 
 
+@pytest.fixture
+def default_recursion_limit() -> Iterator[None]:
+    """Run with the interpreter's default limit: an in-process mypy run elsewhere in
+    the suite raises it for good, and the depth checks below assume the default."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+@pytest.mark.usefixtures("default_recursion_limit")
 @pytest.mark.parametrize("leaf", [b"x", 1])
 def test_values_nested_beyond_the_recursion_limit_are_reported(leaf: Any) -> None:
     value: Any = [leaf]
@@ -249,6 +264,7 @@ def test_a_registered_tag_needs_a_dict(
     )
 
 
+@pytest.mark.usefixtures("default_recursion_limit")
 def test_payloads_nested_beyond_the_recursion_limit_are_reported() -> None:
     depth = 5000
     text = '{"t":"l","v":[' * depth + "]}" * depth
