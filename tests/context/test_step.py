@@ -532,3 +532,28 @@ def test_non_deterministic_values_are_fixed_by_steps(service: Any) -> None:
     service.advance()
     result = service.result_of(service.invoke(handler))
     assert [result["timestamp"], result["request_id"]] == recorded
+
+
+def test_a_retry_delay_under_one_second_is_clamped(
+    service: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from durable_lambda_context import RetryDecision
+
+    def failing(_: StepContext) -> None:
+        raise RuntimeError("again")
+
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> None:
+        context.step(
+            failing,
+            name="s",
+            config=StepConfig(
+                retry_strategy=lambda error, attempt: RetryDecision.retry(Duration())
+            ),
+        )
+
+    assert service.invoke(handler) == {"Status": "PENDING"}
+    retry = service.updates[-1]
+    assert retry.step_options is not None
+    assert (retry.action.value, retry.step_options.next_attempt_delay_seconds) == ("RETRY", 1)
+    assert any("using the minimum of 1s" in r.getMessage() for r in caplog.records)
