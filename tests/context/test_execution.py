@@ -674,3 +674,29 @@ def test_missing_token_before_a_large_error_ends_pending(service: Any) -> None:
 
     assert service.invoke(handler) == {"Status": "PENDING"}
     assert service.summary() == [("STEP", "Step", "START", "a"), ("STEP", "Step", "SUCCEED", "a")]
+
+
+@pytest.mark.parametrize(("status", "raises"), [(500, True), (400, False)])
+def test_a_lost_asynchronous_checkpoint_overrides_the_outcome(
+    service: Any, status: int, raises: bool
+) -> None:
+    """Behaviour 2.5 [REC]: no outcome is reported once a checkpoint is known lost."""
+    failing_checkpoints(service, client_error(status, "X"))
+
+    def fatal(_: StepContext) -> None:
+        raise ExecutionError("fatal")
+
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> None:
+        # The only checkpoint is the step's asynchronous START; the handler then fails
+        # without waiting for it.
+        context.step(fatal, name="s")
+
+    if raises:
+        with pytest.raises(CheckpointError):
+            service.invoke(handler)
+    else:
+        output = service.invoke(handler)
+        assert output["Status"] == "FAILED"
+        assert output["Error"]["ErrorType"] == "CheckpointError"
+    assert service.summary() == [("STEP", "Step", "START", "s")]

@@ -528,3 +528,52 @@ def test_operation_serdes_that_cannot_encode_the_batch_result(service: Any) -> N
     )
     # The item itself was recorded with the same serdes: plain JSON.
     assert service.wire()[-2]["Payload"] == "1"
+
+
+def test_a_branch_result_too_large_to_record_is_rebuilt_without_a_summary(service: Any) -> None:
+    calls: list[int] = []
+
+    def item(ctx: DurableContext, value: int, index: int, items: Any) -> str:
+        calls.append(index)
+        return ctx.step(lambda _: "s", name="small") + "x" * (300 * 1024)
+
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> list[int]:
+        result = context.map([0], item, name="big")
+        context.wait(Duration.from_seconds(1))
+        return [len(r) for r in result.get_results()]
+
+    assert service.invoke(handler) == {"Status": "PENDING"}
+    branch = next(
+        w for w in service.wire() if w["SubType"] == "MapIteration" and w["Action"] == "SUCCEED"
+    )
+    assert (branch["ContextOptions"], branch["Payload"]) == ({"ReplayChildren": True}, "")
+    operation = next(
+        w for w in service.wire() if w["SubType"] == "Map" and w["Action"] == "SUCCEED"
+    )
+    assert operation["ContextOptions"] == {"ReplayChildren": True}
+    assert operation["Payload"].endswith('"type": "MapResult"}')
+    service.advance()
+    count = len(service.updates)
+    assert service.result_of(service.invoke(handler)) == [300 * 1024 + 1]
+    assert len(service.updates) == count
+    assert calls == [0, 0]
+
+
+def test_a_non_default_item_batcher_is_reported_once(
+    service: Any, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from durable_lambda_context import _batch
+
+    monkeypatch.setattr(_batch, "_batcher_warning_logged", False)
+
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> None:
+        for _ in range(2):
+            context.map(
+                [1], square, config=MapConfig(item_batcher=ItemBatcher(max_items_per_batch=10))
+            )
+
+    service.invoke(handler)
+    warnings = [r for r in caplog.records if "item_batcher is not applied" in r.getMessage()]
+    assert len(warnings) == 1
