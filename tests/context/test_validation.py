@@ -58,6 +58,14 @@ from durable_lambda_context import (
             "WaitForCallbackConfig.heartbeat_timeout must be a Duration, got: '30s' (str)",
         ),
         (
+            lambda: WaitForCallbackConfig(retry_strategy=3),
+            "WaitForCallbackConfig.retry_strategy must be callable, got: 3 (int)",
+        ),
+        (
+            lambda: StepConfig(retry_strategy="none"),
+            "StepConfig.retry_strategy must be callable, got: 'none' (str)",
+        ),
+        (
             lambda: InvokeConfig(tenant_id=7),
             "InvokeConfig.tenant_id must be a str or None, got: 7 (int)",
         ),

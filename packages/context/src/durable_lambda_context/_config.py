@@ -267,6 +267,11 @@ class WaitForCallbackConfig(CallbackConfig):
 
     retry_strategy: Callable[[Exception, int], RetryDecision] | None = None
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.retry_strategy is not None:
+            require_callable("WaitForCallbackConfig.retry_strategy", self.retry_strategy)
+
 
 class StepFuture(Generic[T]):
     """A named future (declared for compatibility; no operation returns one)."""
