@@ -95,7 +95,9 @@ class InvocationLoop(ServiceCore):
             token_withheld=False,
         )
         transaction.advance_token_sequence(sequence)
-        transaction.cancel(TimerKey(record.execution_id, TimerKind.INVOCATION_RETRY))
+        retry = TimerKey(record.execution_id, TimerKind.INVOCATION_RETRY)
+        if self._scheduler.timers.due_time(retry) is not None:
+            transaction.cancel(retry)
         transaction.put_invocation(
             InvocationRecord(record.execution_id, invocation_id, request_id, now)
         )

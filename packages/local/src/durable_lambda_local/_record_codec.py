@@ -65,8 +65,11 @@ def _json_object_hook(data: dict[str, Any]) -> Any:
     return data
 
 
+_WIRE_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_json_default)
+
+
 def _dumps(data: object) -> str:
-    return json.dumps(data, separators=(",", ":"), default=_json_default)
+    return _WIRE_ENCODER.encode(data)
 
 
 def _loads(text: str) -> Any:
