@@ -124,3 +124,38 @@ def test_dict_keys_enums_and_tuple_keys(service: Any) -> None:
     assert service.result_of(service.invoke(handler)) == [{"1": "a"}, "red"]
     with pytest.raises(ExecutionError, match="Tuple keys not supported"):
         serialize(None, {(1, 2): 3}, "op", "arn")
+
+
+def test_batch_result_envelope_matches_the_wire_text() -> None:
+    """D-06: the map/parallel result is recorded with the "br" envelope, byte for byte."""
+    from durable_lambda_client import ErrorObject
+    from durable_lambda_concurrency import BatchItem, BatchItemStatus, CompletionReason
+    from durable_lambda_context import BatchResult
+    from durable_lambda_serdes import EXTENDED_TYPES_SERDES, SerDesContext
+
+    result = BatchResult(
+        [
+            BatchItem(0, BatchItemStatus.SUCCEEDED, {"x": 1}),
+            BatchItem(
+                1, BatchItemStatus.FAILED, error=ErrorObject("boom", "ValueError", None, None)
+            ),
+            BatchItem(2, BatchItemStatus.STARTED),
+        ],
+        CompletionReason.FAILURE_TOLERANCE_EXCEEDED,
+    )
+    text = EXTENDED_TYPES_SERDES.serialize(result, SerDesContext())
+    assert text == (
+        '{"t":"br","v":{"all":{"t":"l","v":['
+        '{"t":"m","v":{"index":{"t":"i","v":0},"status":{"t":"s","v":"SUCCEEDED"},'
+        '"result":{"t":"m","v":{"x":{"t":"i","v":1}}},"error":{"t":"n","v":null}}},'
+        '{"t":"m","v":{"index":{"t":"i","v":1},"status":{"t":"s","v":"FAILED"},'
+        '"result":{"t":"n","v":null},"error":{"t":"m","v":{"ErrorMessage":{"t":"s","v":"boom"},'
+        '"ErrorType":{"t":"s","v":"ValueError"}}}}},'
+        '{"t":"m","v":{"index":{"t":"i","v":2},"status":{"t":"s","v":"STARTED"},'
+        '"result":{"t":"n","v":null},"error":{"t":"n","v":null}}}]},'
+        '"completionReason":{"t":"s","v":"FAILURE_TOLERANCE_EXCEEDED"}}}'
+    )
+    decoded = EXTENDED_TYPES_SERDES.deserialize(text, SerDesContext())
+    assert type(decoded) is BatchResult
+    assert decoded == result
+    assert isinstance(decoded.all[1].error, ErrorObject)
