@@ -35,6 +35,7 @@ from durable_lambda_local._service_core import (
     DEFAULT_STOP_ERROR,
     EMPTY_ERROR,
     IDEMPOTENCY_WINDOW_MS,
+    LOGGER,
     MAX_EXECUTION_SPAN_MS,
     NAME_CHARS,
     ServiceCore,
@@ -209,7 +210,7 @@ class ExecutionApi(ServiceCore):
         event = self._decode_event(payload)
         context = self._lambda_context(function, version, tenant_id)
         if invocation_type is InvocationType.EVENT:
-            self._invoker.spawn(partial(function.handler, event, context))
+            self._invoker.spawn(partial(_call_logging_errors, function, event, context))
             return InvokeOutput(202, executed_version=version)
         outcome = self._invoker.call(partial(function.handler, event, context), function.timeout)
         if outcome.kind is OutcomeKind.RETURNED:
@@ -402,3 +403,12 @@ class ExecutionApi(ServiceCore):
             return ms_to_datetime(transaction.now_ms)
 
         return DeleteDurableExecutionOutput(self._transact(live, work))
+
+
+def _call_logging_errors(function: LocalFunction, event: object, context: object) -> None:
+    """Run an asynchronously invoked plain function; nobody waits for its outcome, so
+    an error is logged (as Lambda writes it to the function's log)."""
+    try:
+        function.handler(event, context)
+    except Exception:
+        LOGGER.exception("asynchronous invocation of %s failed", function.name)
