@@ -458,3 +458,27 @@ def test_idempotency_records_end_with_their_execution(harness: Harness) -> None:
     assert harness.service.store.load_idempotency(execution_id, "ct") is None
     with pytest.raises(InvalidParameterValueException, match=INVALID_TOKEN):
         harness.service.checkpoint_durable_execution(arn, kept[0][0], [step_succeed("a")], "ct")
+
+
+def test_a_large_checkpoint_delta_is_paged() -> None:
+    from durable_lambda_local._clock import VirtualClock
+
+    service = DurableExecutionService(clock=VirtualClock(start=START), seed=3, max_page_bytes=100)
+    harness = Harness(service)
+
+    def first(inv: Invocation) -> Any:
+        out = inv.checkpoint(*[step_succeed(f"s{i}", '"' + "x" * 40 + '"') for i in range(5)])
+        state = out.new_execution_state
+        assert [op.operation_id for op in state.operations] == ["s0", "s1"]
+        assert state.next_marker
+        rest = inv.service.get_durable_execution_state(inv.arn, inv.token, state.next_marker)
+        assert [op.operation_id for op in rest.operations] == ["s2", "s3"]
+        assert rest.next_marker
+        last = inv.service.get_durable_execution_state(inv.arn, inv.token, rest.next_marker)
+        assert [op.operation_id for op in last.operations] == ["s4"]
+        assert last.next_marker is None
+        assert inv.checkpoint().new_execution_state.operations == []
+        return succeeded()
+
+    harness.run(Script(first))
+    service.close()

@@ -373,3 +373,17 @@ def test_pause_and_resume_through_the_runner() -> None:
     types = [e.event_type.value for e in result.history]
     assert "ExecutionPaused" in types
     assert "ExecutionResumed" in types
+
+
+@durable_execution
+def many_then_wait(event: Any, context: DurableContext) -> Any:
+    values = [context.step(lambda _, i=i: "v" * 50 + str(i), name=f"s{i}") for i in range(20)]
+    context.wait(Duration.from_seconds(5))
+    return len(values)
+
+
+def test_small_state_pages_are_followed_by_the_sdk() -> None:
+    with runner(many_then_wait, max_invocation_page_bytes=200) as r:
+        result = r.run()
+    assert result.value == 20
+    assert result.invocation_count == 2
