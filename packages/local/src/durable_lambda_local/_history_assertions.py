@@ -7,11 +7,17 @@ use and must be equal afterwards (also inside longer strings once bound); dicts 
 only the expected keys; lists compare element by element.
 
 Example:
-    >>> bindings = assert_history(events, [
+    >>> events = [
+    ...     {"EventId": 2, "EventType": "StepStarted", "Id": "s1"},
+    ...     {"EventId": 3, "EventType": "StepSucceeded", "Id": "s1",
+    ...      "StepSucceededDetails": {"Result": {"Payload": '"ok"', "Truncated": False}}},
+    ... ]
+    >>> assert_history(events, [
     ...     {"EventId": 2, "EventType": "StepStarted", "Id": "${STEP}"},
     ...     {"EventId": 3, "EventType": "StepSucceeded", "Id": "${STEP}",
     ...      "StepSucceededDetails": {"Result": {"Payload": '"ok"'}}},
     ... ])
+    {'STEP': 's1'}
 """
 
 from __future__ import annotations

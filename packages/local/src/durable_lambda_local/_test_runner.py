@@ -67,10 +67,11 @@ class DurableFunctionTestRunner:
         function_name: name the handler is registered under by default.
         event_format: what the handler receives (the envelope object or its JSON).
 
-    Example:
-        >>> with DurableFunctionTestRunner(handler) as runner:
-        ...     result = runner.run(input={"name": "World"})
-        ...     runner.clock.advance(3600)
+    Example::
+
+        with DurableFunctionTestRunner(handler) as runner:
+            result = runner.run(input={"name": "World"})
+        assert result.status is InvocationStatus.SUCCEEDED
     """
 
     mode = "local"

@@ -6,12 +6,13 @@ the ``durable_runner`` fixture: a ``DurableFunctionTestRunner`` for the marker's
 ``handler`` in local mode, a ``DurableFunctionCloudTestRunner`` for the deployed
 function named by ``QUALIFIED_FUNCTION_NAME`` in cloud mode. The same test runs in both.
 
-Example:
-    >>> @pytest.mark.durable_execution(handler=handler, lambda_function_name="hello world")
-    ... def test_hello(durable_runner):
-    ...     with durable_runner:
-    ...         result = durable_runner.run(input="World", timeout=30)
-    ...     assert result.status is InvocationStatus.SUCCEEDED
+Example::
+
+    @pytest.mark.durable_execution(handler=handler, lambda_function_name="hello world")
+    def test_hello(durable_runner):
+        with durable_runner:
+            result = durable_runner.run(input="World", timeout=30)
+        assert result.status is InvocationStatus.SUCCEEDED
 
 This module imports nothing heavy: pytest loads it in every run.
 """
