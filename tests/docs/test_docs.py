@@ -36,6 +36,7 @@ import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -414,13 +415,11 @@ def test_every_page_is_linked_from_another_page() -> None:
 # -- the typing page is type-checked --------------------------------------------------------------
 
 
-def test_typing_page_passes_mypy_strict(tmp_path: Path) -> None:
+def test_typing_page_passes_mypy_strict(tmp_path: Path, mypy_strict: Any) -> None:
     """docs/typing.md promises types; its blocks, as one module, pass ``mypy --strict``."""
     page = DOCS / "typing.md"
     if not page.is_file():
         pytest.skip("docs/typing.md is not written yet")
-    from mypy import api
-
     blocks = [b for b in fenced_blocks(page) if b.info in PYTHON and b.excerpt_of is None]
     lines: list[str] = []
     for block in blocks:
@@ -428,16 +427,5 @@ def test_typing_page_passes_mypy_strict(tmp_path: Path) -> None:
         lines += block.code.splitlines()
     module = tmp_path / "typing_page.py"
     module.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    stdout, stderr, status = api.run(
-        [
-            "--strict",
-            "--config-file",
-            "",
-            "--cache-dir",
-            str(tmp_path / "mypy-cache"),
-            "--python-version",
-            "3.11",
-            str(module),
-        ]
-    )
-    assert status == 0, "docs/typing.md (line numbers are the page's):\n" + stdout + stderr
+    status, report = mypy_strict(module)
+    assert status == 0, "docs/typing.md (line numbers are the page's):\n" + report
