@@ -67,6 +67,12 @@ def test_max_attempts_counts_the_first_attempt() -> None:
     assert delays(strategy, range(1, 4)) == [5, 10, None]
 
 
+@pytest.mark.parametrize("max_attempts", [0, 1])
+def test_zero_or_one_attempt_never_retries(max_attempts: int) -> None:
+    strategy = create_retry_strategy(RetryStrategyConfig(max_attempts=max_attempts))
+    assert not strategy(RuntimeError("boom"), 1).should_retry
+
+
 def test_default_config_when_none_given() -> None:
     strategy = create_retry_strategy()
     assert strategy(RuntimeError(), 3).should_retry is False

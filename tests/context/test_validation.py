@@ -27,8 +27,8 @@ from durable_lambda_context import (
     ("build", "message"),
     [
         (
-            lambda: RetryStrategyConfig(max_attempts=0),
-            "RetryStrategyConfig.max_attempts must be an int of at least 1, got: 0 (int)",
+            lambda: RetryStrategyConfig(max_attempts=-1),
+            "RetryStrategyConfig.max_attempts must be an int of at least 0, got: -1 (int)",
         ),
         (
             lambda: RetryStrategyConfig(initial_delay=5),

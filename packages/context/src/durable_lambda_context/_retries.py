@@ -62,7 +62,8 @@ class RetryStrategyConfig:
     """Parameters of an exponential-backoff retry strategy.
 
     Args:
-        max_attempts: attempts in total, the first one included.
+        max_attempts: attempts in total, the first one included; 0 and 1 both mean
+            "never retry" (0 is accepted because the reference SDK accepts it).
         initial_delay: delay after the first failure, before jitter.
         max_delay: cap of the delay, before jitter.
         backoff_rate: factor applied to the delay after each failure.
@@ -84,7 +85,7 @@ class RetryStrategyConfig:
     retryable_error_types: list[type[Exception]] | None = None
 
     def __post_init__(self) -> None:
-        require_at_least("RetryStrategyConfig.max_attempts", self.max_attempts, 1)
+        require_at_least("RetryStrategyConfig.max_attempts", self.max_attempts, 0)
         require_duration("RetryStrategyConfig.initial_delay", self.initial_delay)
         require_duration("RetryStrategyConfig.max_delay", self.max_delay)
         require_positive_number("RetryStrategyConfig.backoff_rate", self.backoff_rate)
