@@ -189,3 +189,30 @@ def test_render_shows_results_growth_ratios_and_script_output(bench_run: ModuleT
     assert "Output of tools/bench/bench_serdes.py:\nratio x4" in text
     assert "| ours | W1 |  | fake-client | 10 | 2.00 ms |" in markdown
     assert "```\nratio x4\n```" in markdown
+
+
+def test_a_package_row_with_the_required_keys_only_renders(bench_run: ModuleType) -> None:
+    row = {"workload": "lookups", "variant": "", "n": 100, "median_s": 0.5, "mode": "package"}
+    report = {"sides": {"ours": {"rows": []}}, "packages": [row], "growth": []}
+
+    [line] = [text for text in bench_run.render(report).splitlines() if "lookups" in text]
+
+    assert line.split() == ["package", "lookups", "package", "100", "500.00", "ms", *["-"] * 6]
+
+
+def test_every_benchmark_file_is_found_and_the_expected_ones_first(
+    bench_run: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("bench_state.py", "bench_http.py", "bench_aardvark.py", "notes.py"):
+        (tmp_path / name).write_text("")
+    monkeypatch.setattr(bench_run, "HERE", tmp_path)
+
+    assert bench_run.bench_names() == [
+        "serdes",
+        "state",
+        "concurrency",
+        "context",
+        "local",
+        "aardvark",
+        "http",
+    ]

@@ -146,6 +146,12 @@ def _load(path: Path) -> ModuleType:
 SCRIPT_TIMEOUT_S = 900
 
 
+def bench_names() -> list[str]:
+    """The expected package benchmarks, then any other ``bench_*.py`` found here."""
+    found = {path.stem.removeprefix("bench_") for path in HERE.glob("bench_*.py")}
+    return [*PACKAGE_BENCHES, *sorted(found - set(PACKAGE_BENCHES))]
+
+
 def _run_script(path: Path, package: str, title: str, quick: bool) -> dict[str, Any]:
     """Fallback for a benchmark without the row interface: run it as a script, keep its text."""
     command = [sys.executable, str(path), *(["--quick"] if quick else [])]
@@ -268,13 +274,16 @@ def _result_line(side: str, result: Mapping[str, Any]) -> list[str]:
         return [*head, *[""] * 8, str(result["reason"])]
     if "error" in result:
         return [*head, _number(result.get("n")), *[""] * 7, f"FAILED: {result['error']}"]
-    iqr = f"{_seconds(result['q1_s'])}..{_seconds(result['q3_s'])}"
+    # Package benchmarks give the required keys only; the others are shown when present.
+    quartiles = (result.get("q1_s"), result.get("q3_s"))
+    iqr = "-" if None in quartiles else f"{_seconds(quartiles[0])}..{_seconds(quartiles[1])}"
+    per_op = result.get("per_op_us")
     return [
         *head,
-        _number(result["n"]),
-        _seconds(result["median_s"]),
+        _number(result.get("n")),
+        _seconds(result.get("median_s")),
         iqr,
-        f"{result['per_op_us']:,.1f} us/{result.get('unit', 'op')}",
+        "-" if per_op is None else f"{per_op:,.1f} us/{result.get('unit', 'op')}",
         _number(result.get("checkpoint_calls")),
         _number(result.get("updates_per_call"), 2),
         _number(result.get("invocations")),
@@ -409,7 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sides["reference"] = _run_workloads(reference_python(), "reference", args.quick, args.only)
     packages: list[dict[str, Any]] = []
     if not args.no_packages:
-        for package in PACKAGE_BENCHES:
+        for package in bench_names():
             packages += run_package_bench(HERE / f"bench_{package}.py", args.quick)
 
     fits = [
