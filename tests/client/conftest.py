@@ -1,4 +1,5 @@
-"""Fixtures of the durable_lambda_client tests: boto3 clients that never reach a network."""
+"""Fixtures of the durable_lambda_client tests: boto3 clients that never reach a network,
+and the list of wire models that both the botocore-model and the round-trip tests cover."""
 
 from __future__ import annotations
 
@@ -9,6 +10,77 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+
+from durable_lambda_client import (
+    CallbackDetails,
+    CallbackOptions,
+    ChainedInvokeDetails,
+    ChainedInvokeOptions,
+    CheckpointOutput,
+    CheckpointUpdatedExecutionState,
+    ContextDetails,
+    ContextOptions,
+    DeleteDurableExecutionOutput,
+    DurableConfig,
+    ErrorObject,
+    EventError,
+    EventInput,
+    EventPauseReason,
+    EventResult,
+    EventResumeReason,
+    ExecutionDetails,
+    ExecutionSummary,
+    GetDurableExecutionOutput,
+    ListDurableExecutionsByFunctionOutput,
+    Operation,
+    OperationUpdate,
+    PauseDetails,
+    RetryDetails,
+    StateOutput,
+    StepDetails,
+    StepOptions,
+    StopDurableExecutionOutput,
+    TraceHeader,
+    WaitDetails,
+    WaitOptions,
+)
+
+# Every wire model read with ``from_dict`` and written with ``to_dict``, by the name of
+# its shape in botocore's Lambda model. Events are left out: their shape depends on the
+# event type, and both test modules handle them on their own.
+WIRE_MODELS: dict[str, type[Any]] = {
+    "ErrorObject": ErrorObject,
+    "ExecutionDetails": ExecutionDetails,
+    "ContextDetails": ContextDetails,
+    "StepDetails": StepDetails,
+    "WaitDetails": WaitDetails,
+    "CallbackDetails": CallbackDetails,
+    "ChainedInvokeDetails": ChainedInvokeDetails,
+    "StepOptions": StepOptions,
+    "WaitOptions": WaitOptions,
+    "CallbackOptions": CallbackOptions,
+    "ChainedInvokeOptions": ChainedInvokeOptions,
+    "ContextOptions": ContextOptions,
+    "Operation": Operation,
+    "OperationUpdate": OperationUpdate,
+    "CheckpointUpdatedExecutionState": CheckpointUpdatedExecutionState,
+    "CheckpointDurableExecutionResponse": CheckpointOutput,
+    "GetDurableExecutionStateResponse": StateOutput,
+    "GetDurableExecutionResponse": GetDurableExecutionOutput,
+    "TraceHeader": TraceHeader,
+    "DurableConfig": DurableConfig,
+    "PauseDetails": PauseDetails,
+    "Execution": ExecutionSummary,
+    "ListDurableExecutionsByFunctionResponse": ListDurableExecutionsByFunctionOutput,
+    "StopDurableExecutionResponse": StopDurableExecutionOutput,
+    "DeleteDurableExecutionResponse": DeleteDurableExecutionOutput,
+    "EventInput": EventInput,
+    "EventResult": EventResult,
+    "EventError": EventError,
+    "EventPauseReason": EventPauseReason,
+    "EventResumeReason": EventResumeReason,
+    "RetryDetails": RetryDetails,
+}
 
 
 @pytest.fixture

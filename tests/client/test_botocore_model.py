@@ -9,7 +9,6 @@ lost (or added) on the way. Enum values must equal the model's enums.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -20,49 +19,20 @@ from botocore.model import ListShape, Shape, StructureShape
 
 from durable_lambda_client import (
     EVENT_DETAILS_TYPES,
-    CallbackDetails,
-    CallbackOptions,
-    ChainedInvokeDetails,
-    ChainedInvokeOptions,
-    CheckpointOutput,
-    CheckpointUpdatedExecutionState,
-    ContextDetails,
-    ContextOptions,
-    DeleteDurableExecutionOutput,
-    DurableConfig,
-    ErrorObject,
     Event,
-    EventError,
-    EventInput,
-    EventPauseReason,
-    EventResult,
-    EventResumeReason,
     EventType,
-    ExecutionDetails,
     ExecutionStatus,
-    ExecutionSummary,
     GetDurableExecutionHistoryOutput,
-    GetDurableExecutionOutput,
     InvocationType,
-    ListDurableExecutionsByFunctionOutput,
     LogType,
-    Operation,
     OperationAction,
     OperationStatus,
     OperationSubType,
     OperationType,
-    OperationUpdate,
-    PauseDetails,
-    RetryDetails,
-    StateOutput,
-    StepDetails,
-    StepOptions,
-    StopDurableExecutionOutput,
     ThrottleReason,
-    TraceHeader,
-    WaitDetails,
-    WaitOptions,
 )
+
+from .conftest import WIRE_MODELS
 
 MODEL = botocore.session.get_session().get_service_model("lambda")
 WHEN = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -113,47 +83,10 @@ def shape(name: str) -> Shape:
     return MODEL.shape_for(name)
 
 
-MODELS: list[tuple[str, Callable[[Mapping[str, Any]], Any]]] = [
-    ("ErrorObject", ErrorObject.from_dict),
-    ("ExecutionDetails", ExecutionDetails.from_dict),
-    ("ContextDetails", ContextDetails.from_dict),
-    ("StepDetails", StepDetails.from_dict),
-    ("WaitDetails", WaitDetails.from_dict),
-    ("CallbackDetails", CallbackDetails.from_dict),
-    ("ChainedInvokeDetails", ChainedInvokeDetails.from_dict),
-    ("StepOptions", StepOptions.from_dict),
-    ("WaitOptions", WaitOptions.from_dict),
-    ("CallbackOptions", CallbackOptions.from_dict),
-    ("ChainedInvokeOptions", ChainedInvokeOptions.from_dict),
-    ("ContextOptions", ContextOptions.from_dict),
-    ("Operation", Operation.from_dict),
-    ("OperationUpdate", OperationUpdate.from_dict),
-    ("CheckpointUpdatedExecutionState", CheckpointUpdatedExecutionState.from_dict),
-    ("CheckpointDurableExecutionResponse", CheckpointOutput.from_dict),
-    ("GetDurableExecutionStateResponse", StateOutput.from_dict),
-    ("GetDurableExecutionResponse", GetDurableExecutionOutput.from_dict),
-    ("TraceHeader", TraceHeader.from_dict),
-    ("DurableConfig", DurableConfig.from_dict),
-    ("PauseDetails", PauseDetails.from_dict),
-    ("Execution", ExecutionSummary.from_dict),
-    ("ListDurableExecutionsByFunctionResponse", ListDurableExecutionsByFunctionOutput.from_dict),
-    ("StopDurableExecutionResponse", StopDurableExecutionOutput.from_dict),
-    ("DeleteDurableExecutionResponse", DeleteDurableExecutionOutput.from_dict),
-    ("EventInput", EventInput.from_dict),
-    ("EventResult", EventResult.from_dict),
-    ("EventError", EventError.from_dict),
-    ("EventPauseReason", EventPauseReason.from_dict),
-    ("EventResumeReason", EventResumeReason.from_dict),
-    ("RetryDetails", RetryDetails.from_dict),
-]
-
-
-@pytest.mark.parametrize(("shape_name", "read"), MODELS, ids=[name for name, _ in MODELS])
-def test_every_member_of_the_shape_survives_a_round_trip(
-    shape_name: str, read: Callable[[Mapping[str, Any]], Any]
-) -> None:
+@pytest.mark.parametrize(("shape_name", "model"), WIRE_MODELS.items(), ids=list(WIRE_MODELS))
+def test_every_member_of_the_shape_survives_a_round_trip(shape_name: str, model: type[Any]) -> None:
     data = sample(shape(shape_name))
-    assert read(data).to_dict() == data
+    assert model.from_dict(data).to_dict() == data
 
 
 @pytest.mark.parametrize("event_type", list(EventType), ids=[t.value for t in EventType])

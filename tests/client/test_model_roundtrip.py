@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -55,6 +56,8 @@ from durable_lambda_client import (
     WaitOptions,
 )
 
+from .conftest import WIRE_MODELS
+
 # --- strategies -------------------------------------------------------------------------
 
 text = st.text(max_size=20)
@@ -78,6 +81,21 @@ error_objects = st.builds(
 )
 opt_errors = st.none() | error_objects
 
+execution_details = st.builds(ExecutionDetails, input_payload=opt_text)
+context_details = st.builds(
+    ContextDetails, replay_children=st.booleans(), result=opt_text, error=opt_errors
+)
+step_details = st.builds(
+    StepDetails,
+    attempt=small_ints,
+    next_attempt_timestamp=opt_datetimes,
+    result=opt_text,
+    error=opt_errors,
+)
+wait_details = st.builds(WaitDetails, scheduled_end_timestamp=opt_datetimes)
+callback_details = st.builds(CallbackDetails, callback_id=ids, result=opt_text, error=opt_errors)
+chained_invoke_details = st.builds(ChainedInvokeDetails, result=opt_text, error=opt_errors)
+
 operations = st.builds(
     Operation,
     operation_id=ids,
@@ -88,23 +106,21 @@ operations = st.builds(
     start_timestamp=opt_datetimes,
     end_timestamp=opt_datetimes,
     sub_type=st.none() | st.sampled_from(OperationSubType),
-    execution_details=st.none() | st.builds(ExecutionDetails, input_payload=opt_text),
-    context_details=st.none()
-    | st.builds(ContextDetails, replay_children=st.booleans(), result=opt_text, error=opt_errors),
-    step_details=st.none()
-    | st.builds(
-        StepDetails,
-        attempt=small_ints,
-        next_attempt_timestamp=opt_datetimes,
-        result=opt_text,
-        error=opt_errors,
-    ),
-    wait_details=st.none() | st.builds(WaitDetails, scheduled_end_timestamp=opt_datetimes),
-    callback_details=st.none()
-    | st.builds(CallbackDetails, callback_id=ids, result=opt_text, error=opt_errors),
-    chained_invoke_details=st.none()
-    | st.builds(ChainedInvokeDetails, result=opt_text, error=opt_errors),
+    execution_details=st.none() | execution_details,
+    context_details=st.none() | context_details,
+    step_details=st.none() | step_details,
+    wait_details=st.none() | wait_details,
+    callback_details=st.none() | callback_details,
+    chained_invoke_details=st.none() | chained_invoke_details,
 )
+
+context_options = st.builds(ContextOptions, replay_children=st.booleans())
+step_options = st.builds(StepOptions, next_attempt_delay_seconds=small_ints)
+wait_options = st.builds(WaitOptions, wait_seconds=small_ints)
+callback_options = st.builds(
+    CallbackOptions, timeout_seconds=small_ints, heartbeat_timeout_seconds=small_ints
+)
+chained_invoke_options = st.builds(ChainedInvokeOptions, function_name=ids, tenant_id=opt_text)
 
 operation_updates = st.builds(
     OperationUpdate,
@@ -117,18 +133,24 @@ operation_updates = st.builds(
     sub_type=st.none() | st.sampled_from(OperationSubType),
     payload=opt_text,
     error=opt_errors,
-    context_options=st.none() | st.builds(ContextOptions, replay_children=st.booleans()),
-    step_options=st.none() | st.builds(StepOptions, next_attempt_delay_seconds=small_ints),
-    wait_options=st.none() | st.builds(WaitOptions, wait_seconds=small_ints),
-    callback_options=st.none()
-    | st.builds(CallbackOptions, timeout_seconds=small_ints, heartbeat_timeout_seconds=small_ints),
-    chained_invoke_options=st.none()
-    | st.builds(ChainedInvokeOptions, function_name=ids, tenant_id=opt_text),
+    context_options=st.none() | context_options,
+    step_options=st.none() | step_options,
+    wait_options=st.none() | wait_options,
+    callback_options=st.none() | callback_options,
+    chained_invoke_options=st.none() | chained_invoke_options,
+)
+
+updated_states = st.builds(
+    CheckpointUpdatedExecutionState,
+    st.lists(operations, max_size=3),
+    st.none() | text,
 )
 
 event_errors = st.builds(EventError, payload=opt_errors, truncated=st.booleans())
 event_results = st.builds(EventResult, payload=opt_text, truncated=st.booleans())
 event_inputs = st.builds(EventInput, payload=opt_text, truncated=st.booleans())
+pause_reasons = st.builds(EventPauseReason, payload=opt_text, truncated=st.booleans())
+resume_reasons = st.builds(EventResumeReason, payload=opt_text, truncated=st.booleans())
 retry_details = st.builds(
     RetryDetails,
     current_attempt=st.none() | small_ints,
@@ -159,9 +181,9 @@ _FIELD_STRATEGIES: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
-_REASON_CLASSES = {
-    EventType.EXECUTION_PAUSED: EventPauseReason,
-    EventType.EXECUTION_RESUMED: EventResumeReason,
+_REASONS = {
+    EventType.EXECUTION_PAUSED: pause_reasons,
+    EventType.EXECUTION_RESUMED: resume_reasons,
 }
 
 
@@ -170,11 +192,7 @@ def _details_strategy(event_type: EventType) -> st.SearchStrategy[Any]:
     details_class = EVENT_DETAILS_TYPES[event_type]
     kwargs: dict[str, st.SearchStrategy[Any]] = {}
     for name, spec in details_class.__dataclass_fields__.items():
-        if name == "reason":
-            reason_class = _REASON_CLASSES[event_type]
-            strategy = st.builds(reason_class, payload=opt_text, truncated=st.booleans())
-        else:
-            strategy = _FIELD_STRATEGIES[name]
+        strategy = _REASONS[event_type] if name == "reason" else _FIELD_STRATEGIES[name]
         optional = "None" in str(spec.type)  # annotations are strings: "EventError | None"
         kwargs[name] = st.none() | strategy if optional else strategy
     return st.builds(details_class, **kwargs)
@@ -196,65 +214,19 @@ def events(draw: st.DrawFn) -> Event:
     )
 
 
-# --- properties -------------------------------------------------------------------------
-
-
-@given(error_objects)
-def test_error_object_round_trips(error: ErrorObject) -> None:
-    assert ErrorObject.from_dict(error.to_dict()) == error
-
-
-@given(operations)
-def test_operation_round_trips_in_boto3_form(operation: Operation) -> None:
-    assert Operation.from_dict(operation.to_dict()) == operation
-
-
-@given(operations)
-def test_operation_round_trips_in_envelope_form(operation: Operation) -> None:
-    wire = operation.to_json_dict()
-    assert Operation.from_json_dict(wire) == operation
-    for key in ("StartTimestamp", "EndTimestamp"):
-        if key in wire:
-            assert type(wire[key]) is int
-
-
-@given(operation_updates)
-def test_operation_update_round_trips(update: OperationUpdate) -> None:
-    assert OperationUpdate.from_dict(update.to_dict()) == update
-
-
-@given(events())
-def test_event_round_trips(event: Event) -> None:
-    assert Event.from_dict(event.to_dict()) == event
-
-
-@given(st.lists(operations, max_size=3), st.none() | text, text)
-def test_state_outputs_round_trip(ops: list[Operation], marker: str | None, token: str) -> None:
-    state = StateOutput(ops, marker)
-    assert StateOutput.from_dict(state.to_dict()) == state
-    updated = CheckpointUpdatedExecutionState(ops, marker)
-    assert CheckpointUpdatedExecutionState.from_dict(updated.to_dict()) == updated
-    output = CheckpointOutput(token, updated)
-    assert CheckpointOutput.from_dict(output.to_dict()) == output
-
-
-@given(st.lists(operations, max_size=3), text, ids, ids)
-def test_invocation_input_round_trips(
-    ops: list[Operation], marker: str, arn: str, token: str
-) -> None:
-    invocation = DurableExecutionInvocationInput(arn, token, InitialExecutionState(ops, marker))
-    assert DurableExecutionInvocationInput.from_dict(invocation.to_dict()) == invocation
-    assert DurableExecutionInvocationInput.from_json_dict(invocation.to_json_dict()) == invocation
-
-
-@given(st.sampled_from(InvocationStatus), opt_text, opt_errors)
-def test_invocation_output_round_trips(
-    status: InvocationStatus, result: str | None, error: ErrorObject | None
-) -> None:
-    output = DurableExecutionInvocationOutput(status, result, error)
-    assert DurableExecutionInvocationOutput.from_dict(output.to_dict()) == output
-
-
+trace_headers = st.builds(TraceHeader, x_amzn_trace_id=opt_text)
+durable_configs = st.builds(
+    DurableConfig,
+    kms_key_arn=opt_text,
+    retention_period_in_days=st.none() | small_ints,
+    execution_timeout=st.none() | small_ints,
+)
+pause_details = st.builds(
+    PauseDetails,
+    pause_request_timestamp=datetimes_ms,
+    execution_timeout_paused=st.booleans(),
+    reason=opt_text,
+)
 execution_summaries = st.builds(
     ExecutionSummary,
     durable_execution_arn=ids,
@@ -266,9 +238,27 @@ execution_summaries = st.builds(
     kms_key_arn=opt_text,
 )
 
-
-@given(
-    st.builds(
+# A strategy for every wire model of conftest.WIRE_MODELS, and for the models that
+# have no shape of their own in botocore's model (events, the handler's output).
+STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
+    ErrorObject: error_objects,
+    ExecutionDetails: execution_details,
+    ContextDetails: context_details,
+    StepDetails: step_details,
+    WaitDetails: wait_details,
+    CallbackDetails: callback_details,
+    ChainedInvokeDetails: chained_invoke_details,
+    StepOptions: step_options,
+    WaitOptions: wait_options,
+    CallbackOptions: callback_options,
+    ChainedInvokeOptions: chained_invoke_options,
+    ContextOptions: context_options,
+    Operation: operations,
+    OperationUpdate: operation_updates,
+    CheckpointUpdatedExecutionState: updated_states,
+    CheckpointOutput: st.builds(CheckpointOutput, text, updated_states),
+    StateOutput: st.builds(StateOutput, st.lists(operations, max_size=3), st.none() | text),
+    GetDurableExecutionOutput: st.builds(
         GetDurableExecutionOutput,
         durable_execution_arn=ids,
         durable_execution_name=ids,
@@ -280,45 +270,71 @@ execution_summaries = st.builds(
         error=opt_errors,
         end_timestamp=opt_datetimes,
         version=opt_text,
-        trace_header=st.none() | st.builds(TraceHeader, x_amzn_trace_id=opt_text),
+        trace_header=st.none() | trace_headers,
         execution_data_included=st.none() | st.booleans(),
-        durable_config=st.none()
-        | st.builds(
-            DurableConfig,
-            kms_key_arn=opt_text,
-            retention_period_in_days=st.none() | small_ints,
-            execution_timeout=st.none() | small_ints,
-        ),
-        pause_details=st.none()
-        | st.builds(
-            PauseDetails,
-            pause_request_timestamp=datetimes_ms,
-            execution_timeout_paused=st.booleans(),
-            reason=opt_text,
-        ),
+        durable_config=st.none() | durable_configs,
+        pause_details=st.none() | pause_details,
         expected_execution_timeout_timestamp=opt_datetimes,
-    )
-)
-def test_get_durable_execution_output_round_trips(execution: GetDurableExecutionOutput) -> None:
-    assert GetDurableExecutionOutput.from_dict(execution.to_dict()) == execution
+    ),
+    TraceHeader: trace_headers,
+    DurableConfig: durable_configs,
+    PauseDetails: pause_details,
+    ExecutionSummary: execution_summaries,
+    ListDurableExecutionsByFunctionOutput: st.builds(
+        ListDurableExecutionsByFunctionOutput,
+        st.lists(execution_summaries, max_size=3),
+        st.none() | text,
+    ),
+    StopDurableExecutionOutput: st.builds(StopDurableExecutionOutput, datetimes_ms),
+    DeleteDurableExecutionOutput: st.builds(DeleteDurableExecutionOutput, datetimes_ms),
+    EventInput: event_inputs,
+    EventResult: event_results,
+    EventError: event_errors,
+    EventPauseReason: pause_reasons,
+    EventResumeReason: resume_reasons,
+    RetryDetails: retry_details,
+    Event: events(),
+    GetDurableExecutionHistoryOutput: st.builds(
+        GetDurableExecutionHistoryOutput, st.lists(events(), max_size=3), st.none() | text
+    ),
+    DurableExecutionInvocationOutput: st.builds(
+        DurableExecutionInvocationOutput,
+        st.sampled_from(InvocationStatus),
+        opt_text,
+        opt_errors,
+    ),
+}
+ROUND_TRIPPED = [
+    *WIRE_MODELS.values(),
+    Event,
+    GetDurableExecutionHistoryOutput,
+    DurableExecutionInvocationOutput,
+]
 
 
-@given(st.lists(execution_summaries, max_size=3), st.none() | text)
-def test_list_output_round_trips(summaries: list[ExecutionSummary], marker: str | None) -> None:
-    page = ListDurableExecutionsByFunctionOutput(summaries, marker)
-    assert ListDurableExecutionsByFunctionOutput.from_dict(page.to_dict()) == page
+# --- properties -------------------------------------------------------------------------
 
 
-@given(st.lists(events(), max_size=3), st.none() | text)
-def test_history_output_round_trips(page_events: list[Event], marker: str | None) -> None:
-    page = GetDurableExecutionHistoryOutput(page_events, marker)
-    assert GetDurableExecutionHistoryOutput.from_dict(page.to_dict()) == page
+@pytest.mark.parametrize("model", ROUND_TRIPPED, ids=[model.__name__ for model in ROUND_TRIPPED])
+@given(data=st.data())
+def test_every_wire_model_round_trips_in_boto3_form(model: type[Any], data: st.DataObject) -> None:
+    value = data.draw(STRATEGIES[model])
+    assert model.from_dict(value.to_dict()) == value
 
 
-@given(datetimes_ms)
-def test_stop_and_delete_outputs_round_trip(when: datetime) -> None:
-    assert StopDurableExecutionOutput.from_dict(StopDurableExecutionOutput(when).to_dict()) == (
-        StopDurableExecutionOutput(when)
-    )
-    deleted = DeleteDurableExecutionOutput(when)
-    assert DeleteDurableExecutionOutput.from_dict(deleted.to_dict()) == deleted
+@given(operations)
+def test_operation_round_trips_in_envelope_form(operation: Operation) -> None:
+    wire = operation.to_json_dict()
+    assert Operation.from_json_dict(wire) == operation
+    for key in ("StartTimestamp", "EndTimestamp"):
+        if key in wire:
+            assert type(wire[key]) is int
+
+
+@given(st.lists(operations, max_size=3), text, ids, ids)
+def test_invocation_input_round_trips(
+    ops: list[Operation], marker: str, arn: str, token: str
+) -> None:
+    invocation = DurableExecutionInvocationInput(arn, token, InitialExecutionState(ops, marker))
+    assert DurableExecutionInvocationInput.from_dict(invocation.to_dict()) == invocation
+    assert DurableExecutionInvocationInput.from_json_dict(invocation.to_json_dict()) == invocation
