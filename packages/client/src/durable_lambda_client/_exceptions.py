@@ -7,6 +7,10 @@
 Three classes derive from ``BaseException`` on purpose (``SuspendExecution``,
 ``BackgroundThreadError``, ``OrphanedChildException``): they are control flow of the
 SDK and must slip past ``except Exception:`` blocks in user code.
+
+``__all__`` is the reference SDK's ``exceptions`` module, which
+``durable_lambda.exceptions`` re-exports whole; ``classify_service_error`` is public
+through the package ``__init__``.
 """
 
 from __future__ import annotations
@@ -49,7 +53,6 @@ __all__ = [
     "UserlandError",
     "ValidationError",
     "WaitForConditionError",
-    "classify_service_error",
 ]
 
 BAD_REQUEST_ERROR = 400

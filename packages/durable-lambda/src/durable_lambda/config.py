@@ -1,43 +1,10 @@
-"""Operation configuration (the reference SDK's ``config`` module)."""
+"""Operation configuration (the reference SDK's ``config`` module).
 
-from durable_lambda_context import (
-    BatchedInput,
-    CallbackConfig,
-    CheckpointMode,
-    ChildConfig,
-    CompletionConfig,
-    Duration,
-    InvokeConfig,
-    ItemBatcher,
-    ItemsPerBatchUnit,
-    JitterStrategy,
-    MapConfig,
-    Numeric,
-    ParallelConfig,
-    StepConfig,
-    StepFuture,
-    StepSemantics,
-    TerminationMode,
-    WaitForCallbackConfig,
-)
+The names are those of ``durable_lambda_context._config.__all__``, the same objects.
+"""
 
-__all__ = [
-    "BatchedInput",
-    "CallbackConfig",
-    "CheckpointMode",
-    "ChildConfig",
-    "CompletionConfig",
-    "Duration",
-    "InvokeConfig",
-    "ItemBatcher",
-    "ItemsPerBatchUnit",
-    "JitterStrategy",
-    "MapConfig",
-    "Numeric",
-    "ParallelConfig",
-    "StepConfig",
-    "StepFuture",
-    "StepSemantics",
-    "TerminationMode",
-    "WaitForCallbackConfig",
-]
+from durable_lambda_context import _config
+from durable_lambda_context._config import *  # noqa: F403
+
+__all__: list[str] = []
+__all__ += _config.__all__

@@ -1,65 +1,10 @@
-"""The exception hierarchy (the reference SDK's ``exceptions`` module)."""
+"""The exception hierarchy (the reference SDK's ``exceptions`` module).
 
-from durable_lambda_client import (
-    BAD_REQUEST_ERROR,
-    SERVICE_ERROR,
-    TOO_MANY_REQUESTS_ERROR,
-    AwsErrorMetadata,
-    AwsErrorObj,
-    BackgroundThreadError,
-    BotoClientError,
-    CallableRuntimeError,
-    CallableRuntimeErrorSerializableDetails,
-    CallbackError,
-    CheckpointError,
-    CheckpointErrorCategory,
-    DurableExecutionsError,
-    ExecutionError,
-    GetExecutionStateError,
-    InvalidStateError,
-    InvocationError,
-    NonDeterministicExecutionError,
-    OrderedLockError,
-    OrphanedChildException,
-    SerDesError,
-    StepInterruptedError,
-    SuspendExecution,
-    TerminationReason,
-    TimedSuspendExecution,
-    UnrecoverableError,
-    UserlandError,
-    ValidationError,
-    WaitForConditionError,
-)
+The names are those of ``durable_lambda_client._exceptions.__all__``, the same objects.
+"""
 
-__all__ = [
-    "BAD_REQUEST_ERROR",
-    "SERVICE_ERROR",
-    "TOO_MANY_REQUESTS_ERROR",
-    "AwsErrorMetadata",
-    "AwsErrorObj",
-    "BackgroundThreadError",
-    "BotoClientError",
-    "CallableRuntimeError",
-    "CallableRuntimeErrorSerializableDetails",
-    "CallbackError",
-    "CheckpointError",
-    "CheckpointErrorCategory",
-    "DurableExecutionsError",
-    "ExecutionError",
-    "GetExecutionStateError",
-    "InvalidStateError",
-    "InvocationError",
-    "NonDeterministicExecutionError",
-    "OrderedLockError",
-    "OrphanedChildException",
-    "SerDesError",
-    "StepInterruptedError",
-    "SuspendExecution",
-    "TerminationReason",
-    "TimedSuspendExecution",
-    "UnrecoverableError",
-    "UserlandError",
-    "ValidationError",
-    "WaitForConditionError",
-]
+from durable_lambda_client import _exceptions
+from durable_lambda_client._exceptions import *  # noqa: F403
+
+__all__: list[str] = []
+__all__ += _exceptions.__all__
