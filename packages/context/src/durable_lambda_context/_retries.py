@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from durable_lambda_context._backoff import ExponentialBackoff
 from durable_lambda_context._duration import Duration
 from durable_lambda_context._jitter import JitterStrategy
-from durable_lambda_context._validation import (
-    require_at_least,
-    require_duration,
-    require_positive_number,
-)
+from durable_lambda_context._validation import require_at_least
 
 __all__ = [
     "JitterStrategy",
@@ -58,7 +54,7 @@ RetryStrategy = Callable[[Exception, int], RetryDecision]
 
 
 @dataclass
-class RetryStrategyConfig:
+class RetryStrategyConfig(ExponentialBackoff):
     """Parameters of an exponential-backoff retry strategy.
 
     Args:
@@ -86,36 +82,7 @@ class RetryStrategyConfig:
 
     def __post_init__(self) -> None:
         require_at_least("RetryStrategyConfig.max_attempts", self.max_attempts, 0)
-        require_duration("RetryStrategyConfig.initial_delay", self.initial_delay)
-        require_duration("RetryStrategyConfig.max_delay", self.max_delay)
-        require_positive_number("RetryStrategyConfig.backoff_rate", self.backoff_rate)
-
-    @property
-    def initial_delay_seconds(self) -> int:
-        """The initial delay in whole seconds."""
-        return self.initial_delay.to_seconds()
-
-    @property
-    def max_delay_seconds(self) -> int:
-        """The delay cap in whole seconds."""
-        return self.max_delay.to_seconds()
-
-
-def backoff_delay_seconds(
-    *,
-    attempt: int,
-    initial_delay_seconds: int,
-    max_delay_seconds: int,
-    backoff_rate: float,
-    jitter: JitterStrategy,
-) -> int:
-    """Return the whole-second delay after failed attempt number ``attempt`` (1-based).
-
-    ``max(1, ceil(jitter(min(initial * rate ** (attempt - 1), max))))``; shared
-    by retry and wait strategies.
-    """
-    base = min(initial_delay_seconds * backoff_rate ** (attempt - 1), max_delay_seconds)
-    return max(1, math.ceil(jitter.apply_jitter(base)))
+        self._check_backoff("RetryStrategyConfig")
 
 
 def _is_retryable(config: RetryStrategyConfig, error: Exception) -> bool:
@@ -154,14 +121,7 @@ def create_retry_strategy(config: RetryStrategyConfig | None = None) -> RetryStr
             return RetryDecision.no_retry()
         if not _is_retryable(resolved, error):
             return RetryDecision.no_retry()
-        delay = backoff_delay_seconds(
-            attempt=attempts_made,
-            initial_delay_seconds=resolved.initial_delay_seconds,
-            max_delay_seconds=resolved.max_delay_seconds,
-            backoff_rate=resolved.backoff_rate,
-            jitter=resolved.jitter_strategy,
-        )
-        return RetryDecision.retry(Duration(seconds=delay))
+        return RetryDecision.retry(resolved._delay_after(attempts_made))
 
     return strategy
 

@@ -7,15 +7,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from durable_lambda_client import WaitForConditionError
+from durable_lambda_context._backoff import ExponentialBackoff
 from durable_lambda_context._duration import Duration
 from durable_lambda_context._jitter import JitterStrategy
-from durable_lambda_context._retries import backoff_delay_seconds
 from durable_lambda_context._validation import (
     require_at_least,
     require_callable,
-    require_duration,
     require_optional_duration,
-    require_positive_number,
 )
 
 if TYPE_CHECKING:
@@ -87,7 +85,7 @@ class WaitForConditionDecision:
 
 
 @dataclass
-class WaitStrategyConfig(Generic[T]):
+class WaitStrategyConfig(ExponentialBackoff, Generic[T]):
     """Parameters of a backoff polling strategy.
 
     Args:
@@ -111,20 +109,8 @@ class WaitStrategyConfig(Generic[T]):
     def __post_init__(self) -> None:
         require_callable("WaitStrategyConfig.should_continue_polling", self.should_continue_polling)
         require_at_least("WaitStrategyConfig.max_attempts", self.max_attempts, 1)
-        require_duration("WaitStrategyConfig.initial_delay", self.initial_delay)
-        require_duration("WaitStrategyConfig.max_delay", self.max_delay)
-        require_positive_number("WaitStrategyConfig.backoff_rate", self.backoff_rate)
+        self._check_backoff("WaitStrategyConfig")
         require_optional_duration("WaitStrategyConfig.timeout", self.timeout)
-
-    @property
-    def initial_delay_seconds(self) -> int:
-        """The initial delay in whole seconds."""
-        return self.initial_delay.to_seconds()
-
-    @property
-    def max_delay_seconds(self) -> int:
-        """The delay cap in whole seconds."""
-        return self.max_delay.to_seconds()
 
     @property
     def timeout_seconds(self) -> int | None:
@@ -156,14 +142,7 @@ def create_wait_strategy(
                 f"wait_for_condition exhausted {config.max_attempts} attempts "
                 "before the condition was met"
             )
-        delay = backoff_delay_seconds(
-            attempt=attempt,
-            initial_delay_seconds=config.initial_delay_seconds,
-            max_delay_seconds=config.max_delay_seconds,
-            backoff_rate=config.backoff_rate,
-            jitter=config.jitter_strategy,
-        )
-        return WaitForConditionDecision.continue_waiting(Duration(seconds=delay))
+        return WaitForConditionDecision.continue_waiting(config._delay_after(attempt))
 
     return strategy
 
