@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -20,12 +22,21 @@ class Unavailable(Exception):
 
 @dataclass(frozen=True)
 class SdkNames:
-    """Import names of one SDK and of its in-process test runner."""
+    """Import names of one SDK, of its in-process test runner and of its HTTP server.
+
+    ``serve_script`` is the console script whose ``serve`` command hosts functions behind
+    Lambda's Invoke and the durable-execution API (run as ``python -m serve_module``
+    when the script is not installed next to the interpreter); ``no_server_reason``
+    says why an SDK has none.
+    """
 
     label: str
     root: str
     runner_module: str
     distributions: tuple[str, ...]
+    serve_script: str | None = None
+    serve_module: str | None = None
+    no_server_reason: str = ""
 
 
 OURS = SdkNames(
@@ -33,12 +44,19 @@ OURS = SdkNames(
     root="durable_lambda",
     runner_module="durable_lambda_local",
     distributions=("durable-lambda", "durable-lambda-local"),
+    serve_script="durable-lambda",
+    serve_module="durable_lambda_local.cli",
 )
 REFERENCE = SdkNames(
     label="reference",
     root="aws_durable_execution_sdk_python",
     runner_module="aws_durable_execution_sdk_python_testing",
     distributions=("aws-durable-execution-sdk-python", "aws-durable-execution-sdk-python-testing"),
+    no_server_reason=(
+        "the reference has no HTTP server of this kind: its web runner (dex-local-runner) "
+        "serves the durable-execution API but hosts no function and has no Invoke route; "
+        "W8 is measured for ours only"
+    ),
 )
 BY_LABEL = {names.label: names for names in (OURS, REFERENCE)}
 
@@ -82,6 +100,21 @@ class Sdk:
             raise Unavailable(
                 f"{self.names.runner_module} has no attribute 'DurableFunctionTestRunner'"
             ) from error
+
+    def serve_command(self) -> list[str]:
+        """The command line whose ``serve`` subcommand runs the SDK's local HTTP server."""
+        if self.names.serve_module is None:
+            raise Unavailable(self.names.no_server_reason or "this SDK has no local HTTP server")
+        if self.names.serve_script is not None:
+            script = Path(sys.executable).parent / self.names.serve_script
+            if script.exists():
+                return [str(script)]
+        self.module()  # Unavailable when the SDK itself is not installed
+        try:
+            importlib.import_module(self.names.serve_module)
+        except ImportError as error:
+            raise Unavailable(f"cannot import {self.names.serve_module}: {error}") from error
+        return [sys.executable, "-m", self.names.serve_module]
 
     def versions(self) -> dict[str, str]:
         """Installed version of each distribution of this SDK ("absent" when not installed)."""

@@ -1,4 +1,4 @@
-"""Benchmark workloads W1-W7, written once and run against our SDK or the reference SDK.
+"""Benchmark workloads W1-W8, written once and run against our SDK or the reference SDK.
 
 Each workload is bound to an SDK through ``_sdk.Sdk`` (module names only), so the
 same handler code runs in the workspace environment (``--sdk ours``) and in the
@@ -8,6 +8,8 @@ cached reference environment (``--sdk reference``). Modes:
   injected through ``DurableExecutionInvocationInputWithClient`` (``_fake_service``);
   this isolates the SDK's own cost and counts its checkpoint calls exactly.
 - ``local-runner``: the handler runs under the SDK's ``DurableFunctionTestRunner``.
+- ``http``: W8 only, the SDK's local server in a subprocess, driven over HTTP by
+  boto3 (``_http_workload``); our SDK alone has one.
 
 Usage (prints one JSON document on stdout)::
 
@@ -32,6 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import _http_workload
 from _fake_service import FakeService, run_to_completion
 from _harness import Case, effort_for, run_cases, unavailable
 from _sdk import BY_LABEL, Sdk, Unavailable
@@ -467,6 +470,14 @@ def _w7(sdk: Sdk, quick: bool) -> Iterator[Callable[[], Case[Any]]]:
         )
 
 
+def _w8(sdk: Sdk, quick: bool) -> Iterator[Callable[[], Case[Any]]]:
+    yield from _http_workload.cases(
+        sdk.serve_command(),
+        checkpoint_sizes=Sizes((100,), (100, 1000)).pick(quick),
+        invoke_sizes=Sizes((10,), (10, 100)).pick(quick),
+    )
+
+
 WORKLOADS = (
     Workload("W1", "N sequential trivial steps, first execution", _w1),
     Workload("W2", "replay of a complete N-step history", _w2),
@@ -475,6 +486,7 @@ WORKLOADS = (
     Workload("W5", "step payloads of 1 KB / 100 KB / 1 MB", _w5),
     Workload("W6", "N waits, invocations per second", _w6),
     Workload("W7", "serdes round trips, extended types vs plain json", _w7),
+    Workload("W8", "HTTP: checkpoint calls/s and Invoke executions/s against serve", _w8),
 )
 
 
