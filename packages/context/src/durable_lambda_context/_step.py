@@ -21,12 +21,14 @@ from durable_lambda_context._config import StepConfig, StepSemantics
 from durable_lambda_context._decorators import original_name
 from durable_lambda_context._logger import LogInfo
 from durable_lambda_context._retries import RetryPresets
-from durable_lambda_context._serialization import deserialize, serialize
-from durable_lambda_context._stored_outcome import raise_stored_error
-from durable_lambda_context._suspend import (
-    suspend_with_optional_resume_delay,
-    suspend_with_optional_resume_timestamp,
+from durable_lambda_context._serialization import serialize
+from durable_lambda_context._step_record import (
+    UNDECIDED,
+    Undecided,
+    at_least_one_second,
+    recorded_outcome,
 )
+from durable_lambda_context._suspend import suspend_with_optional_resume_delay
 from durable_lambda_context._types import StepContext
 from durable_lambda_context._validation import require_callable, require_name
 
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _DEFAULT_CONFIG = StepConfig()
-_MIN_RETRY_DELAY_SECONDS = 1
 
 
 def run_step(
@@ -56,25 +57,14 @@ def run_step(
     operation_id, checkpoint = context._begin_operation(
         OperationType.STEP, OperationSubType.STEP, name
     )
+    recorded: T | Undecided = recorded_outcome(
+        context, operation_id, checkpoint, config.serdes, "Step {} is waiting for its next attempt"
+    )
+    if recorded is not UNDECIDED:
+        return recorded
+
     invocation = context._invocation
     status = checkpoint.status
-
-    if status is OperationStatus.SUCCEEDED:
-        invocation.state.track_replay(operation_id)
-        stored = checkpoint.result
-        if stored is None:
-            return None  # type: ignore[return-value]
-        value: T = deserialize(config.serdes, stored, operation_id, invocation.arn)
-        return value
-    if status is OperationStatus.FAILED:
-        invocation.state.track_replay(operation_id)
-        raise_stored_error(checkpoint.error)
-    if status is OperationStatus.PENDING:
-        suspend_with_optional_resume_timestamp(
-            f"Step {operation_id} is waiting for its next attempt",
-            checkpoint.get_next_attempt_timestamp(),
-        )
-
     identifier = OperationIdentifier(operation_id, context._parent_id, name)
     at_most_once = config.step_semantics is StepSemantics.AT_MOST_ONCE_PER_RETRY
     if status is OperationStatus.STARTED:
@@ -131,14 +121,9 @@ def _retry_or_fail(
     decision = strategy(error, attempts_made)
     error_object = ErrorObject.from_exception(error)
     if decision.should_retry:
-        delay = decision.delay_seconds
-        if delay < _MIN_RETRY_DELAY_SECONDS:
-            context._sdk_log.warning(
-                "Retry delay of step %s is %ss; using the minimum of 1s",
-                identifier.operation_id,
-                delay,
-            )
-            delay = _MIN_RETRY_DELAY_SECONDS
+        delay = at_least_one_second(
+            context, decision.delay_seconds, "Retry delay of step", identifier.operation_id
+        )
         invocation.checkpoint(
             OperationUpdate.create_step_retry(identifier, error_object, delay), sync=True
         )

@@ -17,11 +17,13 @@ from durable_lambda_client import (
 )
 from durable_lambda_context._logger import LogInfo
 from durable_lambda_context._serialization import deserialize, serialize
-from durable_lambda_context._stored_outcome import raise_stored_error
-from durable_lambda_context._suspend import (
-    suspend_with_optional_resume_delay,
-    suspend_with_optional_resume_timestamp,
+from durable_lambda_context._step_record import (
+    UNDECIDED,
+    Undecided,
+    at_least_one_second,
+    recorded_outcome,
 )
+from durable_lambda_context._suspend import suspend_with_optional_resume_delay
 from durable_lambda_context._types import WaitForConditionCheckContext
 from durable_lambda_context._validation import require_callable, require_name
 
@@ -30,8 +32,6 @@ if TYPE_CHECKING:
     from durable_lambda_context._waits import WaitForConditionConfig
 
 T = TypeVar("T")
-
-_MIN_DELAY_SECONDS = 1
 
 
 def run_wait_for_condition(
@@ -52,24 +52,18 @@ def run_wait_for_condition(
     operation_id, checkpoint = context._begin_operation(
         OperationType.STEP, OperationSubType.WAIT_FOR_CONDITION, name
     )
+    recorded: T | Undecided = recorded_outcome(
+        context,
+        operation_id,
+        checkpoint,
+        config.serdes,
+        "wait_for_condition {} is waiting for its next check",
+    )
+    if recorded is not UNDECIDED:
+        return recorded
+
     invocation = context._invocation
     status = checkpoint.status
-    if status is OperationStatus.SUCCEEDED:
-        invocation.state.track_replay(operation_id)
-        stored = checkpoint.result
-        if stored is None:
-            return None  # type: ignore[return-value]
-        value: T = deserialize(config.serdes, stored, operation_id, invocation.arn)
-        return value
-    if status is OperationStatus.FAILED:
-        invocation.state.track_replay(operation_id)
-        raise_stored_error(checkpoint.error)
-    if status is OperationStatus.PENDING:
-        suspend_with_optional_resume_timestamp(
-            f"wait_for_condition {operation_id} is waiting for its next check",
-            checkpoint.get_next_attempt_timestamp(),
-        )
-
     identifier = OperationIdentifier(operation_id, context._parent_id, name)
     if status is not OperationStatus.STARTED:
         invocation.checkpoint(
@@ -96,14 +90,9 @@ def run_wait_for_condition(
             )
             invocation.state.track_replay(operation_id)
             return new_state
-        delay = decision.delay_seconds
-        if delay < _MIN_DELAY_SECONDS:
-            context._sdk_log.warning(
-                "Poll delay of wait_for_condition %s is %ss; using the minimum of 1s",
-                operation_id,
-                delay,
-            )
-            delay = _MIN_DELAY_SECONDS
+        delay = at_least_one_second(
+            context, decision.delay_seconds, "Poll delay of wait_for_condition", operation_id
+        )
         invocation.checkpoint(
             OperationUpdate.create_wait_for_condition_retry(identifier, payload, delay), sync=True
         )
