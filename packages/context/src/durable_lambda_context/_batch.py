@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from durable_lambda_client import (
@@ -31,7 +32,6 @@ from durable_lambda_concurrency import (
     BatchItemStatus,
     BatchSuspended,
     Cancelled,
-    CompletionConfig,
     ErrorRecord,
     ItemContext,
     ItemOutcome,
@@ -44,7 +44,7 @@ from durable_lambda_context._decorators import original_name
 from durable_lambda_context._operation_ids import branch_id
 from durable_lambda_context._stored_outcome import error_from_exception
 from durable_lambda_context._validation import require_callable, require_name
-from durable_lambda_serdes import SerDes, TypeTag, register_type_codec
+from durable_lambda_serdes import TypeTag, register_type_codec
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -84,20 +84,21 @@ class BatchResult(_ConcurrencyBatchResult[R]):
         )
 
 
+def _summary(result: _ConcurrencyBatchResult[Any]) -> dict[str, Any]:
+    return {
+        "totalCount": result.total_count,
+        "successCount": result.success_count,
+        "failureCount": result.failure_count,
+        "completionReason": result.completion_reason.value,
+        "status": result.status.value,
+    }
+
+
 class MapSummaryGenerator:
     """Summary text checkpointed for a ``map`` result too large to record."""
 
     def __call__(self, result: _ConcurrencyBatchResult[Any]) -> str:
-        return json.dumps(
-            {
-                "totalCount": result.total_count,
-                "successCount": result.success_count,
-                "failureCount": result.failure_count,
-                "completionReason": result.completion_reason.value,
-                "status": result.status.value,
-                "type": "MapResult",
-            }
-        )
+        return json.dumps({**_summary(result), "type": "MapResult"})
 
 
 class ParallelSummaryGenerator:
@@ -105,17 +106,32 @@ class ParallelSummaryGenerator:
 
     def __call__(self, result: _ConcurrencyBatchResult[Any]) -> str:
         return json.dumps(
-            {
-                "totalCount": result.total_count,
-                "successCount": result.success_count,
-                "failureCount": result.failure_count,
-                "completionReason": result.completion_reason.value,
-                "status": result.status.value,
-                "startedCount": result.started_count,
-                "type": "ParallelResult",
-            }
+            {**_summary(result), "startedCount": result.started_count, "type": "ParallelResult"}
         )
 
+
+@dataclass(frozen=True)
+class _Kind:
+    """What sets map and parallel apart: subtypes, branch names, label and summary."""
+
+    sub_type: OperationSubType
+    branch_sub_type: OperationSubType
+    branch_prefix: str
+    label: str
+    """Names the operation in thread names and paths when it has no name of its own."""
+    summary_generator: SummaryGenerator[Any]
+
+
+_MAP = _Kind(
+    OperationSubType.MAP, OperationSubType.MAP_ITERATION, "map-item", "map", MapSummaryGenerator()
+)
+_PARALLEL = _Kind(
+    OperationSubType.PARALLEL,
+    OperationSubType.PARALLEL_BRANCH,
+    "parallel-branch",
+    "parallel",
+    ParallelSummaryGenerator(),
+)
 
 _batcher_warning_logged = False
 
@@ -134,7 +150,7 @@ def run_map(
     config = config if config is not None else MapConfig()
     name = name or original_name(func)
     items = inputs if isinstance(inputs, list | tuple) else list(inputs)
-    _validate(config.max_concurrency, config.completion_config, len(items))
+    _validate(config, len(items))
     if not _batcher_warning_logged and config.item_batcher != ItemBatcher():
         _batcher_warning_logged = True
         _log.warning("MapConfig.item_batcher is not applied: every item is its own branch")
@@ -142,21 +158,7 @@ def run_map(
     def call(branch_context: DurableContext, index: int) -> T:
         return func(branch_context, items[index], index, items)
 
-    return _run_batch(
-        context,
-        sub_type=OperationSubType.MAP,
-        branch_sub_type=OperationSubType.MAP_ITERATION,
-        branch_prefix="map-item",
-        label=name or "map",
-        name=name,
-        count=len(items),
-        call=call,
-        max_concurrency=config.max_concurrency,
-        completion_config=config.completion_config,
-        serdes=config.serdes,
-        item_serdes=config.item_serdes,
-        summary_generator=config.summary_generator or MapSummaryGenerator(),
-    )
+    return _run_batch(context, _MAP, config, name, len(items), call)
 
 
 def run_parallel(
@@ -172,31 +174,17 @@ def run_parallel(
     branches = list(functions)
     for index, branch in enumerate(branches):
         require_callable(f"functions[{index}]", branch)
-    _validate(config.max_concurrency, config.completion_config, len(branches))
+    _validate(config, len(branches))
 
     def call(branch_context: DurableContext, index: int) -> T:
         return branches[index](branch_context)
 
-    return _run_batch(
-        context,
-        sub_type=OperationSubType.PARALLEL,
-        branch_sub_type=OperationSubType.PARALLEL_BRANCH,
-        branch_prefix="parallel-branch",
-        label=name or "parallel",
-        name=name,
-        count=len(branches),
-        call=call,
-        max_concurrency=config.max_concurrency,
-        completion_config=config.completion_config,
-        serdes=config.serdes,
-        item_serdes=config.item_serdes,
-        summary_generator=config.summary_generator or ParallelSummaryGenerator(),
-    )
+    return _run_batch(context, _PARALLEL, config, name, len(branches), call)
 
 
-def _validate(
-    max_concurrency: int | None, completion_config: CompletionConfig | None, total: int
-) -> None:
+def _validate(config: MapConfig | ParallelConfig, total: int) -> None:
+    max_concurrency = config.max_concurrency
+    completion_config = config.completion_config
     if max_concurrency is not None and max_concurrency < 1:
         raise ValidationError(f"max_concurrency must be at least 1, got: {max_concurrency}")
     minimum = completion_config.min_successful if completion_config is not None else None
@@ -208,32 +196,14 @@ def _validate(
 
 def _run_batch(
     context: DurableContext,
-    *,
-    sub_type: OperationSubType,
-    branch_sub_type: OperationSubType,
-    branch_prefix: str,
-    label: str,
+    kind: _Kind,
+    config: MapConfig | ParallelConfig,
     name: str | None,
     count: int,
     call: Callable[[DurableContext, int], T],
-    max_concurrency: int | None,
-    completion_config: CompletionConfig | None,
-    serdes: SerDes[Any] | None,
-    item_serdes: SerDes[Any] | None,
-    summary_generator: SummaryGenerator[Any],
 ) -> BatchResult[T]:
-    operation_id, checkpoint = context._begin_operation(OperationType.CONTEXT, sub_type, name)
-    batch = _Batch(
-        operation_id=operation_id,
-        branch_sub_type=branch_sub_type,
-        branch_prefix=branch_prefix,
-        label=label,
-        count=count,
-        call=call,
-        max_concurrency=max_concurrency,
-        completion_config=completion_config,
-        branch_serdes=item_serdes or serdes,
-    )
+    operation_id, checkpoint = context._begin_operation(OperationType.CONTEXT, kind.sub_type, name)
+    batch = _Batch(operation_id, kind, name or kind.label, count, call, config)
     rebuild = checkpoint.is_replay_children()
 
     def body(operation_context: DurableContext) -> BatchResult[T]:
@@ -246,11 +216,11 @@ def _run_batch(
         operation_id=operation_id,
         checkpoint=checkpoint,
         name=name,
-        sub_type=sub_type,
+        sub_type=kind.sub_type,
         segment=None,
         func=body,
-        serdes=serdes,
-        summary_generator=summary_generator,
+        serdes=config.serdes,
+        summary_generator=config.summary_generator or kind.summary_generator,
         # The operation's own context holds only branches, whose ids do not
         # come from its counter.
         check_removed=False,
@@ -275,26 +245,22 @@ class _Batch:
 
     def __init__(
         self,
-        *,
         operation_id: str,
-        branch_sub_type: OperationSubType,
-        branch_prefix: str,
+        kind: _Kind,
         label: str,
         count: int,
         call: Callable[[DurableContext, int], Any],
-        max_concurrency: int | None,
-        completion_config: CompletionConfig | None,
-        branch_serdes: SerDes[Any] | None,
+        config: MapConfig | ParallelConfig,
     ) -> None:
         self.operation_id = operation_id
-        self.branch_sub_type = branch_sub_type
-        self.branch_prefix = branch_prefix
+        self.branch_sub_type = kind.branch_sub_type
+        self.branch_prefix = kind.branch_prefix
         self.label = label
         self.count = count
         self.call = call
-        self.max_concurrency = max_concurrency
-        self.completion_config = completion_config
-        self.branch_serdes = branch_serdes
+        self.max_concurrency = config.max_concurrency
+        self.completion_config = config.completion_config
+        self.branch_serdes = config.item_serdes or config.serdes
 
     def _run_branch(self, parent: DurableContext, index: int) -> Any:
         branch = branch_id(self.operation_id, index)
