@@ -80,6 +80,26 @@ def test_run_answers_callbacks_itself(durable_lambda: Any) -> None:
     }
 
 
+def test_run_skips_to_the_execution_timeout_of_a_longer_wait(durable_lambda: Any) -> None:
+    result = durable_lambda(
+        "run",
+        f"{HANDLERS}:napping",
+        "--input",
+        '{"seconds": 172800}',
+        "--execution-timeout",
+        "86400",
+        "--json",
+        timeout=60,
+    )
+
+    assert result.exit_code == 1
+    outcome = json.loads(result.stdout)
+    assert outcome["Status"] == "TIMED_OUT"
+    assert outcome["Error"] == {"ErrorMessage": "Execution timed out after 86400 seconds."}
+    assert [op["status"] for op in outcome["Operations"]] == ["SUCCEEDED", "STARTED"]
+    assert "execution TIMED_OUT: Execution timed out after 86400 seconds." in result.stderr
+
+
 def test_run_of_a_failing_handler_exits_1(durable_lambda: Any) -> None:
     result = durable_lambda("run", f"{HANDLERS}:failing", "--store", "memory")
     assert result.exit_code == 1

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 __all__ = [
+    "DEFAULT_ANSWER_WINDOW",
     "Clock",
     "RealClock",
     "SkipClock",
@@ -92,17 +93,50 @@ class RealClock(Clock):
         return _real_now_ms()
 
 
+DEFAULT_ANSWER_WINDOW = 5.0
+"""Real seconds a :class:`SkipClock` leaves the outside world to answer an open callback
+before it skips to a timeout that the answer would have made moot."""
+
+
 class SkipClock(Clock):
     """Wall-clock time plus the total of every jump made so far.
 
-    The scheduler jumps it to the next timer whenever the service is idle (no invocation
-    running, nothing queued), so a wait of an hour completes at once while everything a
-    handler does still takes real time. Jumps only go forward.
+    Whenever the service is idle (no invocation running, nothing queued) the scheduler
+    jumps it to the next timer, whatever its kind: a wait, a retry delay, an invocation
+    retry, an execution timeout, a callback's timeout or heartbeat timeout. A wait of a
+    day under a one-day execution timeout therefore ends (or times out) at once, while
+    everything a handler does still takes real time. Jumps only go forward.
+
+    An open callback is the one thing the outside world can still do, so skipping treats
+    the timers it could pre-empt with care:
+
+    * a callback without a timeout simply waits for its answer: the clock never skips
+      to the timeout of an execution that waits on it (that timeout passes in real
+      time);
+    * a callback with a timeout (or heartbeat timeout), and the execution timeout of an
+      execution waiting on such a callback, are skipped to only when nothing else can
+      happen: the service has been idle, with no API call changing anything, for
+      ``answer_window`` real seconds. ``None`` never skips to them (someone is expected
+      to answer, as with ``durable-lambda run``);
+    * a paused execution waits for its resume: its timeout is never skipped to.
+
+    Retention is not something an execution waits for, so the clock never skips to a
+    retention deadline; one passed by a jump still purges the execution, since the
+    skipped time counts as elapsed.
+
+    Args:
+        answer_window: see above (default 5 seconds).
+
+    Raises:
+        ValueError: ``answer_window`` is negative.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, answer_window: float | None = DEFAULT_ANSWER_WINDOW) -> None:
+        if answer_window is not None and answer_window < 0:
+            raise ValueError(f"answer_window must be zero or positive; got {answer_window}")
         self._offset_ms = 0
         self._lock = threading.Lock()
+        self.answer_window = answer_window
 
     def now_ms(self) -> int:
         return _real_now_ms() + self._offset_ms

@@ -6,7 +6,8 @@ Manual mode is deterministic: nothing happens until the caller drives, work runs
 at a time in the caller's thread, and time moves (a virtual clock) only to the next timer
 once nothing is runnable. Background mode dispatches ready work to worker threads at once
 and fires timers when they fall due in clock time; a skipping clock jumps to the next
-timer whenever the service is idle.
+timer whenever the service is idle, unless the service says the outside world could
+still pre-empt it (see :class:`~durable_lambda_local._clock.SkipClock`).
 """
 
 from __future__ import annotations
@@ -19,27 +20,30 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from enum import Enum
 
-from durable_lambda_local._clock import Clock, VirtualClock
+from durable_lambda_local._clock import Clock, SkipClock, VirtualClock
 from durable_lambda_local._invoker import HANDLER_THREAD_PREFIX, Invoker
-from durable_lambda_local._timers import TimerKey, TimerKind, TimerQueue
+from durable_lambda_local._timers import TimerHold, TimerKey, TimerKind, TimerQueue
 
 __all__ = [
     "EXTERNAL_TIMER_KINDS",
-    "SKIPPABLE_TIMER_KINDS",
+    "SKIP_TARGET_KINDS",
     "Scheduler",
     "SchedulerMode",
 ]
 
 _LOGGER = logging.getLogger("durable_lambda_local")
 
-SKIPPABLE_TIMER_KINDS = frozenset(
-    {TimerKind.WAIT_END, TimerKind.STEP_READY, TimerKind.INVOCATION_RETRY}
-)
-"""Timers a skipping clock jumps to when idle: the ones a workflow waits on by design."""
-
 EXTERNAL_TIMER_KINDS = frozenset({TimerKind.EXECUTION_TIMEOUT, TimerKind.RETENTION})
 """Timers that only matter when the outside world does not act; ``run_until_idle``
 stops before them."""
+
+SKIP_TARGET_KINDS = frozenset(kind for kind in TimerKind if kind is not TimerKind.RETENTION)
+"""Timers a skipping clock may jump to when idle: every kind but retention, which no
+execution waits for (jumping to it would purge what was just run)."""
+
+
+def _no_hold(key: TimerKey) -> TimerHold:
+    return TimerHold.NONE
 
 
 class SchedulerMode(Enum):
@@ -56,6 +60,8 @@ class Scheduler:
         clock: the service's clock.
         mode: who drives (see :class:`SchedulerMode`).
         fire_timer: called with a timer and its due time when it fires.
+        hold: tells a skipping clock whether it may jump to a timer (default: always).
+            Called without any scheduler lock held, so it may lock executions.
     """
 
     def __init__(
@@ -63,11 +69,13 @@ class Scheduler:
         clock: Clock,
         mode: SchedulerMode,
         fire_timer: Callable[[TimerKey, int], None],
+        hold: Callable[[TimerKey], TimerHold] = _no_hold,
     ) -> None:
         self.clock = clock
         self.mode = mode
         self.timers = TimerQueue()
         self._fire_timer = fire_timer
+        self._hold = hold
         self._ready: deque[Callable[[], None]] = deque()
         self._condition = threading.Condition()
         self._in_flight = 0
@@ -77,6 +85,7 @@ class Scheduler:
         self._stopping = False
         self._failures: list[BaseException] = []
         self._generation = 0
+        self._last_change = time.monotonic()
         if isinstance(clock, VirtualClock):
             clock.attach(self)
 
@@ -86,17 +95,21 @@ class Scheduler:
         """Queue ``task`` to run as soon as the driver gets to it."""
         with self._condition:
             self._ready.append(task)
-            self._generation += 1
-            self._condition.notify_all()
+            self._changed()
 
     def arm(self, key: TimerKey, due_ms: int) -> None:
         self.timers.arm(key, due_ms)
         with self._condition:
-            self._generation += 1
-            self._condition.notify_all()
+            self._changed()
 
     def cancel(self, key: TimerKey) -> None:
         self.timers.cancel(key)
+
+    def _changed(self) -> None:
+        """Record progress and wake every waiter; called with the condition held."""
+        self._generation += 1
+        self._last_change = time.monotonic()
+        self._condition.notify_all()
 
     def cancel_execution(self, execution_id: str) -> None:
         self.timers.cancel_execution(execution_id)
@@ -193,10 +206,15 @@ class Scheduler:
 
     def _fire_next_instant(self, kinds: tuple[TimerKind, ...] | None, limit_ms: int | None) -> bool:
         """Move time to the next timer (not past ``limit_ms``) and fire all timers due
-        then. False when there is none."""
+        then. False when there is none, or when a timer outside ``kinds`` comes first
+        (time never passes a timer without firing it)."""
         due = self.timers.next_due(kinds)
         if due is None or (limit_ms is not None and due > limit_ms):
             return False
+        if kinds is not None:
+            first = self.timers.next_due()
+            if first is not None and first < due:
+                return False
         self._move_clock(due)
         for due_ms, key in self.timers.pop_due(self.clock.now_ms(), kinds):
             self._fire_timer(key, due_ms)
@@ -244,34 +262,58 @@ class Scheduler:
                 while self._ready:
                     tasks.append(self._ready.popleft())
                     self._in_flight += 1
-                if not tasks:
-                    delay = self._next_wait()
-                    if delay is None or delay > 0:
-                        self._condition.wait(timeout=delay)
-                        continue
-            for task in tasks:
-                self._run_in_worker(task)
-            if not tasks:
+                idle = not tasks and self._in_flight == 0
+                generation = self._generation
+            if tasks:
+                for task in tasks:
+                    self._run_in_worker(task)
+                continue
+            delay = self._next_wait(idle)
+            if delay == 0:
                 self._fire_due()
+                continue
+            with self._condition:
+                if self._generation == generation and not self._stopping:
+                    self._condition.wait(timeout=delay)
 
-    def _next_wait(self) -> float | None:
-        """Seconds until the next timer should fire (0: now); None: wait for a notify.
+    def _next_wait(self, idle: bool) -> float | None:
+        """Seconds until the next timer should fire (0: now, after any jump of a skipping
+        clock); None: nothing is armed, wait for a change.
 
-        Called with the condition held.
+        Called without the condition held: the hold callback locks executions.
         """
         clock = self.clock
         if clock.is_virtual:
             return None
         due = self.timers.next_due()
-        now = clock.now_ms()
-        if clock.skips_when_idle and self._in_flight == 0:
-            skip_due = self.timers.next_due(SKIPPABLE_TIMER_KINDS)
-            if skip_due is not None and skip_due > now and (due is None or skip_due <= due):
-                clock.skip_to(skip_due)
-                return 0.0
         if due is None:
             return None
-        return max(0.0, (due - now) / 1000)
+        now = clock.now_ms()
+        if due <= now:
+            return 0.0
+        delay = (due - now) / 1000
+        if not (idle and isinstance(clock, SkipClock)):
+            return delay
+        target = self.timers.next_due(SKIP_TARGET_KINDS)
+        if target is None:
+            return delay
+        hold = max(
+            (self._hold(key) for key in self.timers.keys_due_at(target, SKIP_TARGET_KINDS)),
+            key=lambda item: item.rank,
+            default=TimerHold.NONE,
+        )
+        if hold is TimerHold.NONE:
+            clock.skip_to(target)
+            return 0.0
+        window = clock.answer_window
+        if hold is TimerHold.ANSWER and window is not None:
+            with self._condition:
+                quiet_for = time.monotonic() - self._last_change
+            if quiet_for >= window:
+                clock.skip_to(target)
+                return 0.0
+            return min(delay, window - quiet_for)
+        return delay
 
     def _fire_due(self) -> None:
         for due_ms, key in self.timers.pop_due(self.clock.now_ms()):
@@ -284,8 +326,7 @@ class Scheduler:
             finally:
                 with self._condition:
                     self._in_flight -= 1
-                    self._generation += 1
-                    self._condition.notify_all()
+                    self._changed()
 
         assert self._workers is not None
         self._workers.spawn(run)
@@ -297,8 +338,7 @@ class Scheduler:
             _LOGGER.exception("background work of the local durable service failed")
             with self._condition:
                 self._failures.append(error)
-                self._generation += 1
-                self._condition.notify_all()
+                self._changed()
 
     def _quiescent(self) -> bool:
         return not self._ready and self._in_flight == 0
@@ -348,5 +388,4 @@ class Scheduler:
     def notify(self) -> None:
         """Wake anyone waiting on progress (called after every state change)."""
         with self._condition:
-            self._generation += 1
-            self._condition.notify_all()
+            self._changed()

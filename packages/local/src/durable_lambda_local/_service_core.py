@@ -87,7 +87,7 @@ from durable_lambda_local._state_machines import (
     time_out_callback,
 )
 from durable_lambda_local._store import Store
-from durable_lambda_local._timers import TimerKey, TimerKind
+from durable_lambda_local._timers import TimerHold, TimerKey, TimerKind
 
 __all__ = [
     "CALLBACK_ID_CHARS",
@@ -221,7 +221,7 @@ class ServiceCore:
         self._max_cached_terminal = max_cached_executions
         self._start_lock = threading.Lock()
         self._closed = False
-        self._scheduler = Scheduler(self._clock, mode, self._fire_timer)
+        self._scheduler = Scheduler(self._clock, mode, self._fire_timer, self._timer_hold)
         self._recover()
         if autostart:
             self._scheduler.start()
@@ -787,6 +787,43 @@ class ServiceCore:
         outcome = self._invoker.call(partial(function.handler, event, context), function.timeout)
         status, result, error = plain_outcome(outcome, function.timeout)
         self._complete_chained(execution_id, operation_id, status, result, error)
+
+    def _timer_hold(self, key: TimerKey) -> TimerHold:
+        """Whether a skipping clock may jump to ``key`` now (see ``SkipClock``): callback
+        timers wait for the answer window; an execution timeout waits as long as the
+        execution (or a chained child of it) waits on an open callback, or is paused."""
+        if key.kind in (TimerKind.CALLBACK_TIMEOUT, TimerKind.CALLBACK_HEARTBEAT):
+            return TimerHold.ANSWER
+        if key.kind is TimerKind.RETENTION:
+            return TimerHold.FOREVER
+        if key.kind is not TimerKind.EXECUTION_TIMEOUT:
+            return TimerHold.NONE
+        return self._outside_hold(key.execution_id, depth=0)
+
+    def _outside_hold(self, execution_id: str, depth: int) -> TimerHold:
+        live = self._live(execution_id)
+        if live is None or depth > 32:
+            return TimerHold.NONE
+        with live.lock:
+            record = live.record
+            operations = list(live.operations.values())
+        if record.status in (ExecutionStatus.PAUSED, ExecutionStatus.PAUSING):
+            return TimerHold.FOREVER
+        hold = TimerHold.NONE
+        for op in operations:
+            if op.status is not OperationStatus.STARTED:
+                continue
+            if op.operation_type is OperationType.CALLBACK:
+                if op.callback_timeout_seconds == 0 and op.callback_heartbeat_seconds == 0:
+                    return TimerHold.FOREVER
+                hold = TimerHold.ANSWER
+            elif op.operation_type is OperationType.CHAINED_INVOKE and op.child_execution_id:
+                child = self._outside_hold(op.child_execution_id, depth + 1)
+                if child is TimerHold.FOREVER:
+                    return child
+                if child.rank > hold.rank:
+                    hold = child
+        return hold
 
     def _fire_timer(self, key: TimerKey, due_ms: int) -> None:
         live = self._live(key.execution_id)

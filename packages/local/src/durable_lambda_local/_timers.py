@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["TimerKey", "TimerKind", "TimerQueue"]
+__all__ = ["TimerHold", "TimerKey", "TimerKind", "TimerQueue"]
 
 
 class TimerKind(Enum):
@@ -28,6 +28,26 @@ class TimerKind(Enum):
     EXECUTION_TIMEOUT = "EXECUTION_TIMEOUT"
     INVOCATION_RETRY = "INVOCATION_RETRY"
     RETENTION = "RETENTION"
+
+
+class TimerHold(Enum):
+    """Whether a skipping clock may jump to a timer while the service is idle."""
+
+    NONE = "none"
+    """Nothing outside the service can pre-empt it: jump to it at once."""
+    ANSWER = "answer"
+    """An open callback's answer could pre-empt it: jump only after the answer window."""
+    FOREVER = "forever"
+    """Only the outside world moves on (an answer with no timeout, a resume): never
+    jump to it; it falls due in real time."""
+
+    @property
+    def rank(self) -> int:
+        """Strength of the hold (the strongest one of simultaneous timers wins)."""
+        return _HOLD_RANK[self]
+
+
+_HOLD_RANK = {TimerHold.NONE: 0, TimerHold.ANSWER: 1, TimerHold.FOREVER: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +113,21 @@ class TimerQueue:
                 if top is not None and (best is None or top[0] < best):
                     best = top[0]
             return best
+
+    def keys_due_at(self, due_ms: int, kinds: Iterable[TimerKind] | None = None) -> list[TimerKey]:
+        """Every armed timer (of ``kinds``) due exactly at ``due_ms``, in arming order.
+
+        A scan of the heaps: meant for the rare moments a skipping clock decides whether
+        to jump, not for the hot path.
+        """
+        with self._lock:
+            found: list[tuple[int, TimerKey]] = []
+            for kind in TimerKind if kinds is None else kinds:
+                for due, seq, key in self._heaps[kind]:
+                    if due == due_ms and self._armed.get(key) == (due, seq):
+                        found.append((seq, key))
+            found.sort()
+            return [key for _, key in found]
 
     def pop_due(
         self, now_ms: int, kinds: Iterable[TimerKind] | None = None

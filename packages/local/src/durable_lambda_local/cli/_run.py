@@ -15,6 +15,7 @@ from rich.console import Group
 from rich.live import Live
 from rich.text import Text
 
+from durable_lambda_local._clock import DEFAULT_ANSWER_WINDOW
 from durable_lambda_local.cli._errors import CliError
 from durable_lambda_local.cli._json_arguments import read_json_argument
 from durable_lambda_local.cli._operation_tree import ExecutionSummary, OperationNode, summarize
@@ -41,7 +42,7 @@ REFRESH_SECONDS = 0.2
 @click.option("--function-name", default=None, help="Function name (default: module name).")
 @click.option("--store", default=None, help="SQLite file, or 'memory' (default: the local store).")
 @click.option(
-    "--real-time", is_flag=True, help="Wait in real time instead of skipping waits and retries."
+    "--real-time", is_flag=True, help="Wait in real time instead of skipping waits and timeouts."
 )
 @click.option(
     "--auto-callback",
@@ -66,9 +67,10 @@ def run_command(
 ) -> None:
     """Run a durable handler (module:handler or path.py:handler) to its end.
 
-    Waits and retry delays are skipped unless --real-time; a callback waits for an
-    answer, which you give from another terminal with the printed command (or at once
-    with --auto-callback). Ends with the result and the operation tree.
+    Waits, retry delays and timeouts are skipped unless --real-time. A callback waits
+    for an answer, which you give from another terminal with the printed command (or at
+    once with --auto-callback): while it is open, its timeout and the execution's pass
+    in real time. Ends with the result and the operation tree.
     """
     handler = load_target(target)
     payload = read_json_argument(input_, "--input")
@@ -87,6 +89,8 @@ def run_command(
         port=port,
         skip_time=not real_time,
         execution_timeout=execution_timeout,
+        # Someone answers the callbacks: never skip past what the answer could pre-empt.
+        answer_window=None if answer is None else DEFAULT_ANSWER_WINDOW,
     ) as server:
         remote = RemoteService(server.url)
         arn = str(

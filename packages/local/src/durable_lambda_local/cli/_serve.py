@@ -11,7 +11,7 @@ from types import FrameType
 
 import click
 
-from durable_lambda_local._clock import RealClock, SkipClock
+from durable_lambda_local._clock import DEFAULT_ANSWER_WINDOW, RealClock, SkipClock
 from durable_lambda_local.cli._errors import CliError
 from durable_lambda_local.cli._locations import announce, remember_functions
 from durable_lambda_local.cli._rendering import echo_json
@@ -26,7 +26,8 @@ execution_timeout_option = click.option(
     "--execution-timeout",
     type=click.IntRange(1, MAX_EXECUTION_TIMEOUT),
     default=MAX_EXECUTION_TIMEOUT,
-    help="ExecutionTimeout of the hosted functions in seconds (default: 366 days).",
+    help="ExecutionTimeout of the hosted functions in seconds (default: 366 days, the "
+    "longest Lambda allows, so nothing times out unless you ask for it).",
 )
 
 
@@ -58,7 +59,8 @@ execution_timeout_option = click.option(
 @click.option(
     "--skip-time/--real-time",
     default=False,
-    help="Skip idle waits and retry delays instead of waiting in real time (default: real).",
+    help="When idle, jump to the next wait, retry or timeout instead of waiting in real "
+    "time (default: real). An open callback is given a few seconds to be answered first.",
 )
 @execution_timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Announce the server as one JSON line.")
@@ -150,15 +152,20 @@ def serving(
     skip_time: bool,
     execution_timeout: int = MAX_EXECUTION_TIMEOUT,
     plain_functions: dict[str, Handler] | None = None,
+    answer_window: float | None = DEFAULT_ANSWER_WINDOW,
 ) -> Iterator[LocalServer]:
-    """A running :class:`LocalServer` announced for its store while the block runs."""
+    """A running :class:`LocalServer` announced for its store while the block runs.
+
+    ``answer_window`` is the skipping clock's grace for open callbacks (None: they wait
+    for their answer however long it takes; see ``SkipClock``).
+    """
     path = store_file
     store = open_store(path)
     try:
         server = LocalServer(
             functions,
             store=store,
-            clock=SkipClock() if skip_time else RealClock(),
+            clock=SkipClock(answer_window) if skip_time else RealClock(),
             host=host,
             port=port,
             execution_timeout=execution_timeout,

@@ -27,7 +27,9 @@ from durable_lambda_local.http._service_backend import ServiceBackend
 
 MAX_EXECUTION_TIMEOUT = 31_622_400
 """The longest ``DurableConfig.ExecutionTimeout`` Lambda accepts (366 days): the default
-for hosted functions, so that long waits skipped in local runs never hit a timeout."""
+for hosted functions. Locally the function's real configuration is unknown, so nothing
+times out unless asked to; pass a shorter ``execution_timeout`` to exercise the timeout
+(a skipping clock then reaches it as soon as nothing else can happen)."""
 
 
 class LocalServer:
