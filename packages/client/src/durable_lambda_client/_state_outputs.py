@@ -12,12 +12,9 @@ __all__ = ["CheckpointOutput", "CheckpointUpdatedExecutionState", "StateOutput"]
 
 
 @dataclass(frozen=True, slots=True)
-class CheckpointUpdatedExecutionState:
-    """Operations changed since the handler last saw them (incl. the ones just sent).
-
-    ``next_marker`` is set when the change set did not fit in one response; fetch the
-    rest with ``get_execution_state`` and the new checkpoint token.
-    """
+class _OperationsPage:
+    """The shape both outputs share; each public class is its own type, so a
+    ``StateOutput`` never equals a ``CheckpointUpdatedExecutionState``."""
 
     operations: list[Operation] = field(default_factory=list)
     next_marker: str | None = None
@@ -36,6 +33,15 @@ class CheckpointUpdatedExecutionState:
         if self.next_marker is not None:
             result["NextMarker"] = self.next_marker
         return result
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointUpdatedExecutionState(_OperationsPage):
+    """Operations changed since the handler last saw them (incl. the ones just sent).
+
+    ``next_marker`` is set when the change set did not fit in one response; fetch the
+    rest with ``get_execution_state`` and the new checkpoint token.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,23 +75,5 @@ class CheckpointOutput:
 
 
 @dataclass(frozen=True, slots=True)
-class StateOutput:
+class StateOutput(_OperationsPage):
     """One page of ``GetDurableExecutionState``; ``next_marker`` is set while more remain."""
-
-    operations: list[Operation] = field(default_factory=list)
-    next_marker: str | None = None
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """Read ``{"Operations", "NextMarker"}`` (boto3's form)."""
-        return cls(
-            [Operation.from_dict(item) for item in data.get("Operations") or ()],
-            data.get("NextMarker"),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Write ``Operations`` always and ``NextMarker`` when set."""
-        result: dict[str, Any] = {"Operations": [item.to_dict() for item in self.operations]}
-        if self.next_marker is not None:
-            result["NextMarker"] = self.next_marker
-        return result
