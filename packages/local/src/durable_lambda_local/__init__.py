@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from durable_lambda_local._change_feed import ExecutionChange
     from durable_lambda_local._checkpoint_validation import parse_operation_updates
     from durable_lambda_local._clock import Clock, RealClock, SkipClock, VirtualClock
     from durable_lambda_local._cloud_runner import DurableFunctionCloudTestRunner
@@ -67,6 +68,7 @@ __all__ = [
     "DurableFunctionsTestError",
     "DurableServiceError",
     "EventFormat",
+    "ExecutionChange",
     "ExecutionOperation",
     "ExecutionRecord",
     "FunctionRegistry",
@@ -101,6 +103,7 @@ __all__ = [
 ]
 
 _HOMES = {
+    "ExecutionChange": "_change_feed",
     "parse_operation_updates": "_checkpoint_validation",
     "Clock": "_clock",
     "RealClock": "_clock",

@@ -134,6 +134,7 @@ class ExecutionApi(ServiceCore):
                 self._lives[live.execution_id] = live
             deadline = live.record.deadline_ms
             self._scheduler.arm(TimerKey(live.execution_id, TimerKind.EXECUTION_TIMEOUT), deadline)
+        self._publish([live])
         self._schedule(live)
         self._scheduler.notify()
         return live.record.arn, True

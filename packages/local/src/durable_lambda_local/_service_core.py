@@ -44,6 +44,7 @@ from durable_lambda_local._arns import (
     parse_execution_arn,
     parse_function_name,
 )
+from durable_lambda_local._change_feed import ChangeFeed, ChangeListener, ExecutionChange
 from durable_lambda_local._checkpoint_validation import (
     MAX_CHAINED_INVOKE_PAYLOAD_BYTES,
     utf8_length,
@@ -221,6 +222,7 @@ class ServiceCore:
         self._max_cached_terminal = max_cached_executions
         self._start_lock = threading.Lock()
         self._closed = False
+        self._changes = ChangeFeed()
         self._scheduler = Scheduler(self._clock, mode, self._fire_timer, self._timer_hold)
         self._recover()
         if autostart:
@@ -254,6 +256,37 @@ class ServiceCore:
     def ids(self) -> IdGenerator:
         """The id generator (seeded when the service was)."""
         return self._ids
+
+    def subscribe(self, listener: ChangeListener) -> Callable[[], None]:
+        """Call ``listener`` after every committed change to an execution.
+
+        The listener gets an :class:`ExecutionChange` (ARN, status, history length) on
+        the committing thread once every lock is released, so it must return quickly
+        (set an event, put on a queue) and must not raise; one that raises is logged
+        and unsubscribed.
+
+        Returns:
+            A function that unsubscribes ``listener``.
+
+        Example:
+            >>> changed = threading.Event()
+            >>> unsubscribe = service.subscribe(lambda change: changed.set())  # doctest: +SKIP
+        """
+        return self._changes.subscribe(listener)
+
+    def _publish(self, lives: Iterable[LiveExecution], deleted: Iterable[str] = ()) -> None:
+        if not self._changes.active:
+            return
+        gone = set(deleted)
+        self._changes.publish(
+            ExecutionChange(
+                live.record.arn,
+                live.record.status,
+                live.record.event_count,
+                deleted=live.execution_id in gone,
+            )
+            for live in lives
+        )
 
     def start(self) -> None:
         """Start background work (background mode; idempotent). Only needed when the
@@ -379,6 +412,8 @@ class ServiceCore:
             self._evict(changes.deleted_executions)
         elif live.record.is_terminal and changes.executions:
             self._remember_terminal(live)
+        if not changes.is_empty:
+            self._publish([live, *transaction.new_lives], changes.deleted_executions)
         for action in transaction.deferred:
             action()
         self._scheduler.notify()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,9 @@ from rich.console import Group
 from rich.live import Live
 from rich.text import Text
 
+from durable_lambda_local._change_feed import ExecutionChange
 from durable_lambda_local._clock import DEFAULT_ANSWER_WINDOW
+from durable_lambda_local._control_plane import DurableExecutionService
 from durable_lambda_local.cli._errors import CliError
 from durable_lambda_local.cli._json_arguments import read_json_argument
 from durable_lambda_local.cli._operation_tree import ExecutionSummary, OperationNode, summarize
@@ -31,8 +33,8 @@ from durable_lambda_local.cli._serve import execution_timeout_option, serving
 from durable_lambda_local.cli._service_access import refuse_if_served, store_path
 from durable_lambda_local.cli._targets import function_name_for, load_target
 
-REFRESH_SECONDS = 0.2
-"""How often the live view reads the execution's history."""
+MIN_REFRESH_SECONDS = 0.125
+"""The live view re-reads the history when the execution changes, at most this often."""
 
 
 @click.command("run")
@@ -99,7 +101,7 @@ def run_command(
             ]
         )
         watcher = _Watcher(remote, arn, answer, server.url, quiet=as_json)
-        summary = watcher.follow(lambda: server.service.wait_for_execution(arn))
+        summary = watcher.follow(server.service)
     _report(summary, arn, as_json)
 
 
@@ -117,38 +119,62 @@ class _Watcher:
         self._announced: set[str] = set()
         self._stop = threading.Event()
 
-    def follow(self, wait_for_end: Callable[[], object]) -> ExecutionSummary:
-        """Show progress until ``wait_for_end`` returns (the service's own wait for the
-        end of the execution, so the view closes the moment it ends).
+    def follow(self, service: DurableExecutionService) -> ExecutionSummary:
+        """Show progress until the execution ends (the service's own wait for its end,
+        so the view closes the moment it ends).
 
-        The API has no change notifications, so the view re-reads the history at its
-        refresh rate.
+        The view re-reads the history only when the service reports a change to the
+        execution (at most every ``MIN_REFRESH_SECONDS``), so an execution that waits
+        costs nothing.
         """
         failure: list[BaseException] = []
+        changed = threading.Event()
+        changed.set()
+
+        def on_change(change: ExecutionChange) -> None:
+            if change.execution_arn == self._arn:
+                changed.set()
 
         def wait() -> None:
             try:
-                wait_for_end()
+                service.wait_for_execution(self._arn)
             except BaseException as error:
                 failure.append(error)
             finally:
                 self._stop.set()
+                changed.set()
 
+        unsubscribe = service.subscribe(on_change)
         waiter = threading.Thread(target=wait, name="durable-lambda-run-wait", daemon=True)
         waiter.start()
-        if self._quiet:
-            while not self._stop.wait(REFRESH_SECONDS):
-                self._step(None)
-        else:
-            title = f"Execution {self._arn.split('/')[-2]}"
-            with Live(console=console(), refresh_per_second=8, transient=True) as live:
-                while not self._stop.wait(REFRESH_SECONDS):
-                    summary = self._step(live)
-                    live.update(Group(operation_tree(summary, title), Text("")))
+        try:
+            if self._quiet:
+                for _ in self._changes(changed):
+                    self._step(None)
+            else:
+                title = f"Execution {self._arn.split('/')[-2]}"
+                with Live(console=console(), refresh_per_second=8, transient=True) as live:
+                    for _ in self._changes(changed):
+                        summary = self._step(live)
+                        live.update(Group(operation_tree(summary, title), Text("")))
+        finally:
+            unsubscribe()
         waiter.join()
         if failure:
             raise failure[0]
         return summarize(self._remote.history(self._arn))
+
+    def _changes(self, changed: threading.Event) -> Iterator[None]:
+        """Yield once per batch of changes until the execution ends."""
+        while True:
+            changed.wait()
+            if self._stop.is_set():
+                return
+            changed.clear()
+            yield None
+            # Let a burst of changes (a thousand steps) coalesce into one re-read.
+            if self._stop.wait(MIN_REFRESH_SECONDS):
+                return
 
     def _step(self, live: Live | None) -> ExecutionSummary:
         summary = summarize(self._remote.history(self._arn))
