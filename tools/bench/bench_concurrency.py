@@ -10,6 +10,8 @@ Run by hand (not by pytest)::
 
     uv run python tools/bench/bench_concurrency.py          # 41 repetitions
     uv run python tools/bench/bench_concurrency.py --quick  # 7 repetitions
+
+``run(quick)`` returns the same numbers as rows for ``tools/bench/run.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import statistics
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from durable_lambda_concurrency import (
     BatchCompleted,
@@ -29,6 +32,7 @@ from durable_lambda_concurrency import (
 
 ITEMS = 1_000
 BUDGET_US = 50.0
+SLOTS = (1, 10)
 
 
 def no_op(ctx: ItemContext) -> int:
@@ -79,11 +83,54 @@ def thread_pool_run(slots: int) -> Callable[[], object]:
     return run
 
 
+def repetitions_for(quick: bool) -> int:
+    """Timed runs of each measurement: 7 quick, 41 full."""
+    return 7 if quick else 41
+
+
+def _row(variant: str, seconds: float, **extra: Any) -> dict[str, Any]:
+    return {
+        "workload": "executor",
+        "title": f"{ITEMS:,} no-op items",
+        "variant": variant,
+        "n": ITEMS,
+        "ops": ITEMS,
+        "unit": "item",
+        "median_s": seconds,
+        "per_op_us": seconds / ITEMS * 1e6,
+        "extra": extra,
+    }
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    """Rows for ``tools/bench/run.py``: the plain loop, the executor, a thread pool.
+
+    ``extra["added_us_per_item"]`` of an executor row is its time per item minus the
+    plain loop's: the figure the budget of 50 us per item is about.
+    """
+    repetitions = repetitions_for(quick)
+    baseline = median_seconds(plain_loop, repetitions)
+    rows = [_row("plain loop", baseline)]
+    for slots in SLOTS:
+        ours = median_seconds(executor_run(slots), repetitions)
+        rows.append(
+            _row(
+                f"BatchExecutor, max_concurrency={slots}",
+                ours,
+                added_us_per_item=(ours - baseline) / ITEMS * 1e6,
+                budget_us=BUDGET_US,
+            )
+        )
+        pool = median_seconds(thread_pool_run(slots), repetitions)
+        rows.append(_row(f"ThreadPoolExecutor, max_workers={slots}", pool))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args()
-    repetitions = 7 if args.quick else 41
+    repetitions = repetitions_for(args.quick)
 
     baseline = median_seconds(plain_loop, repetitions)
     print(f"{ITEMS} no-op items, median of {repetitions} runs")
@@ -94,7 +141,7 @@ def main() -> None:
         f"{'of budget':>10} {'ThreadPool ms':>14} {'pool/executor':>14}"
     )
     print(header)
-    for slots in (1, 10):
+    for slots in SLOTS:
         ours = median_seconds(executor_run(slots), repetitions)
         pool = median_seconds(thread_pool_run(slots), repetitions)
         added_us = (ours - baseline) / ITEMS * 1e6

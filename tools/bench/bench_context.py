@@ -15,6 +15,8 @@ It prints medians and the ratios to the targets of the context package:
 
 The client answers at once and returns no operations, so the numbers are the
 SDK's own cost (context, state, batcher, serdes), not the service's.
+
+``run(quick)`` returns the same numbers as rows for ``tools/bench/run.py``.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ ARN = "arn:aws:lambda:us-east-1:123456789012:function:bench:$LATEST/durable-exec
 STEP_TARGET_US, STEP_REFERENCE_US = 60.0, 1530.0
 REPLAY_TARGET_US, REPLAY_REFERENCE_US = 10.0, 67.0
 MAP_TARGET_MS, MAP_REFERENCE_MS = 100.0, 1260.0
+STEPS = 1000
+REPLAY_SIZES = (1000, 2500, 5000, 10000)
+MAP_ITEMS = 1000
 
 
 class InstantClient:
@@ -60,7 +65,6 @@ class InstantClient:
 
     def checkpoint(
         self,
-        *,
         durable_execution_arn: str,
         checkpoint_token: str,
         updates: list[OperationUpdate],
@@ -71,7 +75,6 @@ class InstantClient:
 
     def get_execution_state(
         self,
-        *,
         durable_execution_arn: str,
         checkpoint_token: str,
         next_marker: str,
@@ -188,15 +191,66 @@ def verdict(value: float, target: float) -> str:
     return "ok" if value <= target else "OVER TARGET"
 
 
+def repeats_for(quick: bool) -> int:
+    """Timed runs of each measurement: 3 quick, 9 full."""
+    return 3 if quick else 9
+
+
+def _row(
+    workload: str, title: str, n: int, unit: str, seconds: float, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "workload": workload,
+        "title": title,
+        "variant": "",
+        "n": n,
+        "ops": n,
+        "unit": unit,
+        "median_s": seconds,
+        "per_op_us": seconds / n * 1e6,
+        "extra": extra,
+    }
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    """Rows for ``tools/bench/run.py``.
+
+    Steps and replay rows hold the handler's time minus the empty invocation's (the
+    overhead the targets are about); ``run.py`` fits the growth of the replay rows
+    over their sizes.
+    """
+    repeats = repeats_for(quick)
+    baseline = empty_invocation_seconds(repeats)
+    step_us = first_execution(STEPS, repeats, baseline)
+    rows = [
+        _row("empty invocation", "wrapper, state and close, no operation", 1, "invocation",
+             baseline),
+        _row("steps", "sequential trivial steps, first execution, minus the empty invocation",
+             STEPS, "step", step_us * STEPS / 1e6, target_us=STEP_TARGET_US),
+    ]  # fmt: skip
+    for n in REPLAY_SIZES:
+        replay_us = replay(n, repeats, baseline)
+        rows.append(
+            _row("replay", "replay of completed steps, minus the empty invocation", n, "step",
+                 replay_us * n / 1e6, target_us=REPLAY_TARGET_US)
+        )  # fmt: skip
+    map_ms = map_of(MAP_ITEMS, repeats)
+    rows.append(
+        _row("map", "map of trivial items, max_concurrency=10, in all", MAP_ITEMS, "item",
+             map_ms / 1e3, target_ms=MAP_TARGET_MS)
+    )  # fmt: skip
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
-    repeats = 3 if parser.parse_args().quick else 9
+    repeats = repeats_for(parser.parse_args().quick)
 
     baseline = empty_invocation_seconds(repeats)
     print(f"empty invocation (wrapper, state, close): {baseline * 1e3:.2f} ms")
 
-    step_us = first_execution(1000, repeats, baseline)
+    step_us = first_execution(STEPS, repeats, baseline)
     print(
         f"1,000 sequential steps, first execution: {step_us:.1f} us/step "
         f"(target {STEP_TARGET_US:.0f}, {step_us / STEP_TARGET_US:.2f}x; "
@@ -204,8 +258,7 @@ def main() -> None:
         f"{verdict(step_us, STEP_TARGET_US)}"
     )
 
-    sizes = [1000, 2500, 5000, 10000]
-    points = [(n, replay(n, repeats, baseline)) for n in sizes]
+    points = [(n, replay(n, repeats, baseline)) for n in REPLAY_SIZES]
     for n, per_step in points:
         print(f"replay of {n:>6,} completed steps: {per_step:.2f} us/step")
     replay_us = points[-1][1]
@@ -216,7 +269,7 @@ def main() -> None:
         f"growth exponent {fit_exponent(points):.2f} (1.00 = linear)"
     )
 
-    map_ms = map_of(1000, repeats)
+    map_ms = map_of(MAP_ITEMS, repeats)
     print(
         f"map of 1,000 items, max_concurrency 10: {map_ms:.1f} ms (target {MAP_TARGET_MS:.0f}, "
         f"{map_ms / MAP_TARGET_MS:.2f}x; reference {MAP_REFERENCE_MS:.0f}, "

@@ -13,6 +13,8 @@ same data made plain JSON (those types as strings, tuples as lists) through
 When ``tools/bench/.reference-venv`` holds the reference SDK, the same
 measurement is run there in a subprocess, and the two payloads are compared
 byte for byte.
+
+``run(quick)`` returns the same numbers as rows for ``tools/bench/run.py``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from typing import Any
 
 REFERENCE_PYTHON = Path(__file__).parent / ".reference-venv" / "bin" / "python"
 TARGET_RATIO = 5.0
+ORDERS = 50
+TITLE = "serdes round trip of {orders} orders (CPU time per call)"
 
 
 def make_value(orders: int) -> dict[str, Any]:
@@ -102,7 +106,10 @@ def load_serdes(implementation: str) -> Any:
         from durable_lambda_serdes import EXTENDED_TYPES_SERDES
 
         return EXTENDED_TYPES_SERDES
-    from aws_durable_execution_sdk_python.serdes import EXTENDED_TYPES_SERDES as reference
+    # Only ever imported in the reference environment.
+    from aws_durable_execution_sdk_python.serdes import (  # type: ignore[import-not-found]
+        EXTENDED_TYPES_SERDES as reference,
+    )
 
     return reference
 
@@ -182,15 +189,71 @@ def run_reference(arguments: list[str]) -> dict[str, Any] | None:
     return result
 
 
+def repeats_for(quick: bool) -> tuple[int, int]:
+    """Rounds, and calls per round, of each timing."""
+    return (5, 20) if quick else (15, 100)
+
+
+def _row(variant: str, orders: int, micros: float, **extra: Any) -> dict[str, Any]:
+    return {
+        "workload": "round trip",
+        "title": TITLE.format(orders=orders),
+        "variant": variant,
+        "n": orders,
+        "ops": 1,
+        "unit": "round trip",
+        "median_s": micros / 1e6,
+        "per_op_us": micros,
+        "extra": extra,
+    }
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    """Rows for ``tools/bench/run.py``: plain JSON, ours and (when installed) the reference.
+
+    ``extra["ratio"]`` of a serdes row is the median of its per-round ratios to plain
+    JSON: the figure the target of at most 5 is about.
+    """
+    repeat, number = repeats_for(quick)
+    ours = measure("ours", ORDERS, repeat, number)
+    rows = [
+        _row("plain json.dumps + json.loads", ORDERS, ours["baseline_us"]),
+        _row(
+            "extended types, ours",
+            ORDERS,
+            ours["round_trip_us"],
+            ratio=ours["ratio"],
+            serialize_ratio=ours["serialize_ratio"],
+            deserialize_ratio=ours["deserialize_ratio"],
+            payload_bytes=len(ours["payload"]),
+            target_ratio=TARGET_RATIO,
+        ),
+    ]
+    reference = run_reference(["--orders", str(ORDERS), *(["--quick"] if quick else [])])
+    if reference is not None:
+        rows.append(
+            _row(
+                "extended types, reference SDK",
+                ORDERS,
+                reference["round_trip_us"],
+                ratio=reference["ratio"],
+                byte_identical=reference["payload"] == ours["payload"],
+            )
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke run")
-    parser.add_argument("--orders", type=int, default=50, help="orders in the value (default 50)")
+    parser.add_argument(
+        "--orders", type=int, default=ORDERS, help=f"orders in the value (default {ORDERS})"
+    )
     parser.add_argument("--implementation", choices=["ours", "reference"], default="ours")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--no-reference", action="store_true", help="skip the reference SDK")
     options = parser.parse_args()
-    repeat, number = (5, 20) if options.quick else (15, 100)
+    repeat, number = repeats_for(options.quick)
 
     result = measure(options.implementation, options.orders, repeat, number)
     if options.json:

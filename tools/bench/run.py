@@ -15,11 +15,14 @@ What runs:
   subprocess of a separate cached virtual environment (``tools/bench/.reference-venv``),
   and the ratio ours/reference of every case measured on both sides;
 - the package benchmarks ``bench_<package>.py`` next to this file (see README.md for
-  their interface); a file that does not exist yet is reported as not yet available.
+  their interface); a file that does not exist yet is reported as not yet available;
+- the performance targets of the issues (``_targets.py``), each met, missed or not
+  measured.
 
 Results go to ``tools/bench/results/latest.json`` (git-ignored). The exit code is 1
 when a workload of ours or a package benchmark failed (an error, not "not yet
-available"); failures of the reference are findings and do not change it.
+available"); failures of the reference are findings and do not change it, and neither
+does a missed target (the report says so; a busy machine can miss one).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from _harness import (  # noqa: E402
     series_key,
     unavailable,
 )
+from _targets import evaluate, format_value, limit_text, verdict  # noqa: E402
 
 WORKLOADS_SCRIPT = HERE / "reference" / "workloads.py"
 REFERENCE_VENV = HERE / ".reference-venv"
@@ -278,6 +282,10 @@ def _result_line(side: str, result: Mapping[str, Any]) -> list[str]:
     quartiles = (result.get("q1_s"), result.get("q3_s"))
     iqr = "-" if None in quartiles else f"{_seconds(quartiles[0])}..{_seconds(quartiles[1])}"
     per_op = result.get("per_op_us")
+    note = ""
+    if result.get("mode") == "http" and result.get("median_s"):
+        rate = float(result.get("ops", 1)) / float(result["median_s"])
+        note = f"{rate:,.0f} {result.get('unit', 'op')}s/s"
     return [
         *head,
         _number(result.get("n")),
@@ -288,7 +296,7 @@ def _result_line(side: str, result: Mapping[str, Any]) -> list[str]:
         _number(result.get("updates_per_call"), 2),
         _number(result.get("invocations")),
         _number(result.get("peak_kib"), 0),
-        "",
+        note,
     ]
 
 
@@ -327,12 +335,15 @@ def render(report: Mapping[str, Any], markdown: bool = False) -> str:
     lines: list[list[str]] = []
     for side, document in report["sides"].items():
         lines += [_result_line(side, result) for result in document["rows"]]
-    lines += [_result_line("package", result) for result in report["packages"]]
+    # A package benchmark's rows are labelled with their package.
+    lines += [
+        _result_line(result.get("package", "package"), result) for result in report["packages"]
+    ]
     sections.append(_table(RESULT_HEADERS, lines, markdown))
 
     growth_lines = [
         [
-            fit["side"],
+            fit.get("package", fit["side"]),
             fit["workload"],
             fit["variant"],
             fit["mode"],
@@ -372,6 +383,27 @@ def render(report: Mapping[str, Any], markdown: bool = False) -> str:
                 markdown,
             )
         )
+    if report.get("targets"):
+        target_lines = [
+            [
+                entry["area"],
+                entry["target"],
+                limit_text(entry),
+                format_value(entry["measured"], entry["unit"]),
+                verdict(entry["passed"]),
+                entry["source"],
+            ]
+            for entry in report["targets"]
+        ]
+        met = sum(entry["passed"] is True for entry in report["targets"])
+        sections.append(
+            f"Targets of the issues: {met} of {len(report['targets'])} met.\n"
+            + _table(
+                ("area", "target", "limit", "measured", "result", "source"),
+                target_lines,
+                markdown,
+            )
+        )
     for result in report["packages"]:
         if result.get("output"):
             fence = "```" if markdown else ""
@@ -389,6 +421,74 @@ def failures(report: Mapping[str, Any]) -> list[str]:
         for result in [*report["sides"]["ours"]["rows"], *report["packages"]]
         if "error" in result
     ]
+
+
+def cpu_model() -> str:
+    """The CPU model name from /proc/cpuinfo, else what ``platform`` knows."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name":
+                    return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 0
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_model": cpu_model(),
+        "cpus": os.cpu_count(),
+        "nproc": usable,
+    }
+
+
+def build_report(
+    sides: Mapping[str, Mapping[str, Any]],
+    packages: Sequence[Mapping[str, Any]],
+    *,
+    quick: bool,
+    elapsed_s: float,
+) -> dict[str, Any]:
+    """The whole report: the rows, their growth fits, the ratios and the targets.
+
+    ``sides`` maps ``ours`` (and ``reference`` when compared) to the document its
+    workload process printed; ``packages`` holds the rows of the package benchmarks,
+    each with its ``package``. Growth is fitted per package, so that two packages may
+    use the same workload name.
+    """
+    fits = [
+        {"side": side, **fit}
+        for side, document in sides.items()
+        for fit in growth(document["rows"])
+    ]
+    for package in dict.fromkeys(str(result.get("package")) for result in packages):
+        package_rows = [result for result in packages if result.get("package") == package]
+        fits += [{"side": "package", "package": package, **fit} for fit in growth(package_rows)]
+    report: dict[str, Any] = {
+        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "quick": quick,
+        "sides": dict(sides),
+        "packages": list(packages),
+        "growth": fits,
+        "comparison": (
+            compare(sides["ours"]["rows"], sides["reference"]["rows"])
+            if "reference" in sides
+            else []
+        ),
+        "elapsed_s": elapsed_s,
+    }
+    report["targets"] = evaluate(report)
+    return report
 
 
 # Entry point --------------------------------------------------------------------------
@@ -421,36 +521,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         for package in bench_names():
             packages += run_package_bench(HERE / f"bench_{package}.py", args.quick)
 
-    fits = [
-        {"side": side, **fit}
-        for side, document in sides.items()
-        for fit in growth(document["rows"])
-    ]
-    fits += [{"side": "package", **fit} for fit in growth(packages)]
-    report: dict[str, Any] = {
-        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-        },
-        "quick": args.quick,
-        "sides": sides,
-        "packages": packages,
-        "growth": fits,
-        "comparison": (
-            compare(sides["ours"]["rows"], sides["reference"]["rows"])
-            if "reference" in sides
-            else []
-        ),
-        "elapsed_s": time.perf_counter() - started,
-    }
+    report = build_report(
+        sides, packages, quick=args.quick, elapsed_s=time.perf_counter() - started
+    )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2) + "\n")
     if args.markdown:
         args.markdown.write_text(render(report, markdown=True))
     sys.stdout.write(render(report))
-    sys.stdout.write(f"\nWrote {args.json} in {report['elapsed_s']:.1f} s.\n")
+    about = report["machine"]
+    sys.stdout.write(
+        f"\nMachine: {about['cpu_model']}, nproc {about['nproc']}, Python {about['python']}.\n"
+        f"Wrote {args.json} in {report['elapsed_s']:.1f} s.\n"
+    )
     problems = failures(report)
     for problem in problems:
         sys.stderr.write(f"FAILED {problem}\n")
