@@ -107,16 +107,25 @@ def test_run_of_a_failing_handler_exits_1(durable_lambda: Any) -> None:
     assert "fine" in result.stdout
 
 
-def test_runs_are_listed_from_the_store_afterwards(durable_lambda: Any) -> None:
+def test_runs_are_listed_from_the_store_afterwards(
+    durable_lambda: Any, env: dict[str, str]
+) -> None:
     ran = durable_lambda("run", f"{HANDLERS}:three_steps", "--name", "kept", "--json")
     assert ran.exit_code == 0, ran.stderr
+    also = durable_lambda("run", "docs/examples/welcome.py:handler", "--name", "too", "--json")
+    assert also.exit_code == 0, also.stderr
 
     listed = durable_lambda("executions", "list", "--json")
     history = durable_lambda("executions", "history", "kept", "--json")
 
     assert listed.exit_code == 0, listed.stderr
-    assert [e["DurableExecutionName"] for e in listed.json()["DurableExecutions"]] == ["kept"]
+    rows = listed.json()["DurableExecutions"]
+    assert [e["DurableExecutionName"] for e in rows] == ["too", "kept"]
+    assert [e["FunctionArn"].split(":")[6] for e in rows] == ["welcome", "handlers"]
     assert history.json()["Events"][-1]["EventType"] == "ExecutionSucceeded"
+    # The function names come from the store itself: no side file next to it.
+    store = Path(env["DURABLE_LAMBDA_STORE"])
+    assert not list(store.parent.glob("*.functions.json"))
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from durable_lambda_client import ErrorObject, ExecutionStatus, InvocationType
+from durable_lambda_local._clock import VirtualClock
+from durable_lambda_local._control_plane import DurableExecutionService
 from durable_lambda_local._errors import (
     DurableExecutionAlreadyStartedException,
     InvalidParameterValueException,
@@ -223,6 +225,24 @@ def test_list_executions_by_function(harness: Harness) -> None:
     assert service.list_durable_executions_by_function("fn", qualifier="7").durable_executions == []
     with pytest.raises(ResourceNotFoundException):
         service.list_durable_executions_by_function("nobody")
+
+
+def test_executions_of_a_function_nobody_hosts_any_more_are_still_listed(
+    harness: Harness,
+) -> None:
+    harness.register(Script(lambda inv: succeeded()), "gone")
+    arn = harness.service.invoke("gone", durable_execution_name="old").durable_execution_arn
+    reopened = DurableExecutionService(store=harness.service.store, clock=VirtualClock())
+
+    listed = reopened.list_durable_executions_by_function("gone").durable_executions
+    assert [s.durable_execution_arn for s in listed] == [arn]
+    assert reopened.store.function_names() == ["gone"]
+    for unknown in ("nobody", "arn:aws:lambda:eu-west-1:123456789012:function:gone"):
+        with pytest.raises(ResourceNotFoundException, match="Function not found"):
+            reopened.list_durable_executions_by_function(unknown)
+    with pytest.raises(ResourceNotFoundException):
+        reopened.invoke("gone")
+    reopened.close()
 
 
 def test_stop_a_waiting_execution(harness: Harness) -> None:

@@ -163,6 +163,11 @@ def test_listing_orders_filters_and_pages_alike(store_kind: str, tmp_path: Path)
     assert ids(started_after_ms=1000, started_before_ms=1000) == ["e3", "e2"]
     assert ids(name="name-e4") == ["e4"]
     assert ids(limit=2) == ["e5", "e4"]
+    assert store.function_names() == ["fn", "g"]
+    changes = Changeset()
+    changes.deleted_executions.append("other")
+    store.commit(changes)
+    assert store.function_names() == ["fn"]
     store.close()
 
 

@@ -130,6 +130,10 @@ class MemoryStore(Store):
         matches.sort(key=lambda r: (r.start_ms, r.execution_id), reverse=not query.oldest_first)
         return matches[: query.limit]
 
+    def function_names(self) -> list[str]:
+        with self._lock:
+            return sorted({record.function_name for record in self._executions.values()})
+
     def find_callback(self, callback_id: str) -> CallbackRecord | None:
         with self._lock:
             return self._callbacks.get(callback_id)

@@ -23,6 +23,7 @@ from durable_lambda_local._arns import (
     parse_function_name,
 )
 from durable_lambda_local._clock import datetime_to_ms, ms_to_datetime
+from durable_lambda_local._errors import ResourceNotFoundException
 from durable_lambda_local._history import to_event
 from durable_lambda_local._live_execution import LiveExecution
 from durable_lambda_local._records import (
@@ -186,7 +187,7 @@ class ReadApi(ServiceCore):
             InvalidParameterValueException: ``Invalid marker``, MaxItems out of range, or a
                 malformed function name.
         """
-        function, _, _ = self._resolve(function_name, None)
+        name = self._listed_function(function_name)
         reference = parse_function_name(function_name)
         qualifier = qualifier or (None if reference is None else reference.qualifier)
         limit = check_max_items(max_items)
@@ -195,14 +196,14 @@ class ReadApi(ServiceCore):
             position = decode_list_marker(marker)
             if (
                 position is None
-                or position.function_name != function.name
+                or position.function_name != name
                 or position.reverse != reverse_order
             ):
                 raise invalid("Invalid marker")
             after = (position.start_ms, position.execution_id)
         status_filter = None if not statuses else frozenset(statuses)
         query = ExecutionQuery(
-            function_name=function.name,
+            function_name=name,
             version=None if qualifier is None else executed_version(qualifier),
             name=durable_execution_name,
             statuses=status_filter,
@@ -218,7 +219,7 @@ class ReadApi(ServiceCore):
         if len(records) > limit:
             last = page[-1]
             next_marker = encode_list_marker(
-                ListMarker(function.name, last.start_ms, last.execution_id, reverse_order)
+                ListMarker(name, last.start_ms, last.execution_id, reverse_order)
             )
         summaries = [
             ExecutionSummary(
@@ -235,3 +236,25 @@ class ReadApi(ServiceCore):
             for record in page
         ]
         return ListDurableExecutionsByFunctionOutput(summaries, next_marker)
+
+    def _listed_function(self, function_name: str) -> str:
+        """The function whose executions to list: a registered function, or one that
+        has executions in the store although nothing hosts it now (so that a store can
+        be inspected without its code).
+
+        Raises:
+            ResourceNotFoundException: neither.
+        """
+        try:
+            function, _, _ = self._resolve(function_name, None)
+        except ResourceNotFoundException:
+            reference = parse_function_name(function_name)
+            if (
+                reference is None
+                or reference.account not in (None, self._account)
+                or reference.region not in (None, self._region)
+                or reference.name not in self._store.function_names()
+            ):
+                raise
+            return reference.name
+        return function.name

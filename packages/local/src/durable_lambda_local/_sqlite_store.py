@@ -375,6 +375,11 @@ class SqliteStore(Store):
         parameters.append(query.limit)
         return [decode_execution(str(row[0])) for row in self._query(sql, parameters)]
 
+    def function_names(self) -> list[str]:
+        # The executions_by_start index leads with function_name: a scan of its keys.
+        rows = self._query("SELECT DISTINCT function_name FROM executions ORDER BY function_name")
+        return [str(row[0]) for row in rows]
+
     def find_callback(self, callback_id: str) -> CallbackRecord | None:
         rows = self._query(
             "SELECT execution_id, operation_id FROM callbacks WHERE callback_id = ?",

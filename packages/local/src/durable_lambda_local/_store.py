@@ -63,6 +63,10 @@ class Store(ABC):
         """Return up to ``query.limit`` executions matching ``query``, in its order."""
 
     @abstractmethod
+    def function_names(self) -> list[str]:
+        """Every function name that has at least one execution in the store, sorted."""
+
+    @abstractmethod
     def find_callback(self, callback_id: str) -> CallbackRecord | None:
         """Return where ``callback_id`` points, or None when it is unknown."""
 

@@ -12,7 +12,7 @@ import json
 import os
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 MEMORY_STORE = "memory"
@@ -70,27 +70,3 @@ def running_server(store: Path) -> str | None:
             return url if reply.status == 200 else None
     except (urllib.error.URLError, OSError):
         return None
-
-
-def functions_file(store: Path) -> Path:
-    """The file listing every function name ``run`` or ``serve`` hosted on ``store``."""
-    return store.with_name(store.name + ".functions.json")
-
-
-def remember_functions(store: Path | None, names: Iterable[str]) -> None:
-    """Add ``names`` to the functions known to have executions in ``store``."""
-    if store is None:
-        return
-    known = set(known_functions(store)) | set(names)
-    path = functions_file(store)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(sorted(known)))
-
-
-def known_functions(store: Path) -> list[str]:
-    """Function names remembered for ``store`` (for listing without a running server)."""
-    try:
-        names = json.loads(functions_file(store).read_text())
-    except (OSError, ValueError):
-        return []
-    return [str(name) for name in names] if isinstance(names, list) else []

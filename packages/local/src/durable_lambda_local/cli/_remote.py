@@ -26,11 +26,8 @@ class RemoteService:
     """Calls the Lambda durable-execution API at ``endpoint`` and reports failures as
     :class:`CliError` lines (``ResourceNotFoundException: Durable Execution does not exist``)."""
 
-    def __init__(
-        self, endpoint: str, *, region: str = "us-east-1", known_functions: Sequence[str] = ()
-    ) -> None:
+    def __init__(self, endpoint: str, *, region: str = "us-east-1") -> None:
         self.endpoint = endpoint.rstrip("/")
-        self._known_functions = list(known_functions)
         # botocore directly: the same client boto3 builds, without importing boto3's
         # resource and transfer layers (a third of the command's start-up time).
         self._client: Any = botocore.session.get_session().create_client(
@@ -67,8 +64,8 @@ class RemoteService:
             params["Marker"] = marker
 
     def function_names(self) -> list[str]:
-        """Names of the functions the server hosts (our server's ``/_local/functions``),
-        with the functions known to have run on the store."""
+        """Names of the functions the server hosts or has executions of (our server's
+        ``/_local/functions``)."""
         try:
             with urllib.request.urlopen(f"{self.endpoint}/_local/functions", timeout=10) as reply:
                 names: list[str] = json.loads(reply.read())["Functions"]
@@ -77,7 +74,7 @@ class RemoteService:
                 f"cannot list the functions of {self.endpoint} ({error}); name the function "
                 "with --function"
             ) from None
-        return sorted(set(names) | set(self._known_functions))
+        return sorted(names)
 
     def list_executions(
         self,

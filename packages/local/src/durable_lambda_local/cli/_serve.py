@@ -13,7 +13,7 @@ import click
 
 from durable_lambda_local._clock import DEFAULT_ANSWER_WINDOW, RealClock, SkipClock
 from durable_lambda_local.cli._errors import CliError
-from durable_lambda_local.cli._locations import announce, remember_functions
+from durable_lambda_local.cli._locations import announce
 from durable_lambda_local.cli._rendering import echo_json
 from durable_lambda_local.cli._service_access import open_store, refuse_if_served, store_path
 from durable_lambda_local.cli._targets import Handler, function_name_for, load_target
@@ -177,7 +177,6 @@ def serving(
     except ValueError as error:
         store.close()
         raise CliError(f"cannot host the functions: {error}", exit_code=2) from None
-    remember_functions(path, functions)
     try:
         with announce(path, server.url):
             yield server

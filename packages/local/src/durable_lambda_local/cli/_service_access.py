@@ -18,7 +18,6 @@ from durable_lambda_local.cli._errors import CliError
 from durable_lambda_local.cli._locations import (
     MEMORY_STORE,
     default_store_path,
-    known_functions,
     running_server,
 )
 from durable_lambda_local.cli._remote import RemoteService
@@ -80,10 +79,9 @@ def connect(endpoint: str | None, store: str | None) -> Iterator[RemoteService]:
             "--store memory keeps executions inside the process that ran them; pass "
             "--endpoint URL of that server"
         )
-    known = known_functions(path)
     url = running_server(path)
     if url is not None:
-        yield RemoteService(url, known_functions=known)
+        yield RemoteService(url)
         return
     if not path.exists():
         raise CliError(
@@ -92,12 +90,7 @@ def connect(endpoint: str | None, store: str | None) -> Iterator[RemoteService]:
         )
     from durable_lambda_local.http import LocalServer
 
-    # Nothing runs in this server (drive=False); the functions are registered only so
-    # that the read APIs know them.
-    placeholders = dict.fromkeys(known, _not_hosted)
-    with LocalServer(placeholders, store=open_store(path), drive=False) as server:
-        yield RemoteService(server.url, known_functions=known)
-
-
-def _not_hosted(event: object, context: object) -> object:
-    raise RuntimeError("this function is not hosted by the command that opened the store")
+    # Nothing runs in this server (drive=False); the read APIs know every function that
+    # has executions in the store.
+    with LocalServer(store=open_store(path), drive=False) as server:
+        yield RemoteService(server.url)

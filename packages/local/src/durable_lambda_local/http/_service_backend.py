@@ -57,12 +57,7 @@ class ServiceBackend:
         executions of (so that tools can list executions nobody hosts any more)."""
         service = self.service
         names = {name.split(":", 1)[0] for name in service.functions.names()}
-        store = service.store
-        stored = getattr(store, "function_names", None)
-        if callable(stored):
-            names.update(stored())
-        else:
-            names.update(record.function_name for record in store.load_unfinished_executions())
+        names.update(service.store.function_names())
         return sorted(names)
 
     def checkpoint_durable_execution(self, request: WireMembers) -> WireMembers:
