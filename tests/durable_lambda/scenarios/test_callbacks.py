@@ -58,7 +58,7 @@ def test_c01_create_a_callback_and_receive_the_raw_string(scenario: Any) -> None
         ("STEP", "Step", "SUCCEED", "send"),
     ]
     assert run.wire(0)[2]["Payload"] == f'"{callback_id}"'
-    run.runner.send_callback_success(callback_id, APPROVED)
+    run.send_callback_success(callback_id, APPROVED)
     result = run.finish(arn)
     assert result.value == {"status": "completed", "result": APPROVED.decode()}
     assert run.invocations[1] == []
@@ -69,7 +69,7 @@ def test_c01_create_a_callback_and_receive_the_raw_string(scenario: Any) -> None
 def test_c02_callback_with_a_json_serdes(scenario: Any) -> None:
     run = scenario(approval_handler(CallbackConfig(serdes=JsonSerDes())))
     arn = run.start()
-    run.runner.send_callback_success(run.callback_id(arn, "example_callback"), APPROVED)
+    run.send_callback_success(run.callback_id(arn, "example_callback"), APPROVED)
     assert run.finish(arn).value["result"] == {"status": "approved", "amount": 1000}
 
 
@@ -95,7 +95,7 @@ def test_c03_callback_failure(scenario: Any, error: ErrorObject | None, message:
     run = scenario(handler)
     arn = run.start()
     callback_id = run.callback_id(arn, "payment")
-    run.runner.send_callback_failure(callback_id, error)
+    run.send_callback_failure(callback_id, error)
     result = run.finish(arn)
     assert run.outputs[-1] == {
         "Status": "FAILED",
@@ -189,10 +189,10 @@ def test_c07_two_callbacks_awaited_in_order(scenario: Any) -> None:
         (ID1, "credit_check", {"TimeoutSeconds": 300, "HeartbeatTimeoutSeconds": 0}),
         (ID2, "fraud_check", {"TimeoutSeconds": 180, "HeartbeatTimeoutSeconds": 0}),
     ]
-    run.runner.send_callback_success(credit, b"ok")
-    assert run.runner.run_until(lambda: len(run.outputs) == 2, timeout=30)
+    run.send_callback_success(credit, b"ok")
+    assert run.run_until(lambda: len(run.outputs) == 2)
     assert run.outputs == [{"Status": "PENDING"}] * 2
-    run.runner.send_callback_success(fraud, b"clean")
+    run.send_callback_success(fraud, b"clean")
     assert run.finish(arn).value == ["ok", "clean"]
 
 
@@ -210,9 +210,7 @@ def test_c08_deferred_failure_keeps_replay_deterministic(scenario: Any) -> None:
 
     run = scenario(handler)
     arn = run.start()
-    run.runner.send_callback_failure(
-        run.callback_id(arn, "c"), ErrorObject("declined", None, None, None)
-    )
+    run.send_callback_failure(run.callback_id(arn, "c"), ErrorObject("declined", None, None, None))
     result = run.finish(arn)
     # create_callback returns normally from the FAILED record (no new START); the
     # step between creation and result() runs; result() raises.
@@ -241,7 +239,7 @@ def test_c09_callback_in_a_child_context(scenario: Any) -> None:
         ("CALLBACK", "Callback", "START", "inner"),
     ]
     assert (run.wire(0)[1]["Id"], run.wire(0)[1]["ParentId"]) == (ID1_1, ID1)
-    run.runner.send_callback_success(callback_id, b"yes")
+    run.send_callback_success(callback_id, b"yes")
     result = run.finish(arn)
     assert result.value == "yes"
     assert run.wire(1) == [
@@ -303,7 +301,7 @@ def test_c10_c14_wait_for_callback_with_the_decorator(
     assert record.__dict__["attempt"] == 1
     assert record.__dict__["operationId"] == ID1_2
 
-    run.runner.send_callback_success(callback_id, b'"ok"')
+    run.send_callback_success(callback_id, b'"ok"')
     result = run.finish(arn)
     assert result.result == '"\\"ok\\""'
     assert run.wire(1) == [
@@ -331,7 +329,7 @@ def test_c11_anonymous_submitter(scenario: Any) -> None:
 
     run = scenario(handler)
     arn = run.start()
-    run.runner.send_callback_success(run.callback_id(arn, "create callback id"), b"x")
+    run.send_callback_success(run.callback_id(arn, "create callback id"), b"x")
     assert run.finish(arn).value == "x"
     assert [name for *_, name in run.summary(0)] == [
         None,

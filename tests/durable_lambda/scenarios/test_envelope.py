@@ -98,7 +98,7 @@ def test_e07_result_json_cannot_encode(scenario: Any) -> None:
         )
 
 
-def test_e10_state_pages_are_read_before_the_handler_replays(scenario: Any) -> None:
+def test_e10_state_pages_are_read_before_the_handler_replays(runner_scenario: Any) -> None:
     calls: list[str] = []
     replaying: list[bool] = []
 
@@ -118,7 +118,7 @@ def test_e10_state_pages_are_read_before_the_handler_replays(scenario: Any) -> N
 
     # A page of at most 300 bytes holds two or three operations: the second
     # invocation must read the rest of its state with GetDurableExecutionState.
-    run = scenario(handler, max_invocation_page_bytes=300)
+    run = runner_scenario(handler, max_invocation_page_bytes=300)
     result = run.run()
     assert result.value == ["v0", "v1", "v2", "v3", "v4"]
     assert calls == ["s0", "s1", "s2", "s3", "s4"]

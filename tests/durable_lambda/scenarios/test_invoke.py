@@ -46,8 +46,8 @@ def test_i01_invoke_two_functions_in_sequence(scenario: Any) -> None:
         return {"status": "completed", "payment": payment}
 
     run = scenario(handler)
-    run.runner.register_durable_function("validate-order", validate)
-    run.runner.register_durable_function("process-payment", pay)
+    run.register_durable_function("validate-order", validate)
+    run.register_durable_function("process-payment", pay)
     result = run.run()
     assert result.value == {"status": "completed", "payment": {"paid": 10}}
     assert run.wire(0) == [
@@ -87,7 +87,7 @@ def test_i02_tenant_id_is_sent_only_when_set(scenario: Any) -> None:
         ]
 
     run = scenario(handler)
-    run.runner.register_durable_function("fn", echo)
+    run.register_durable_function("fn", echo)
     run.run()
     options = [u["ChainedInvokeOptions"] for u in run.wire()]
     assert options == [{"FunctionName": "fn", "TenantId": "t-1"}, {"FunctionName": "fn"}]
@@ -102,7 +102,7 @@ def test_i03_invoked_function_fails(scenario: Any) -> None:
             return {"status": "failed", "error": str(error), "type": error.error_type}
 
     run = scenario(handler)
-    run.runner.register_durable_function("target", blow_up)
+    run.register_durable_function("target", blow_up)
     assert run.run().value == {
         "status": "failed",
         "error": "target blew up",
@@ -114,7 +114,7 @@ def test_i03_invoked_function_fails(scenario: Any) -> None:
         return context.invoke("target", {}, name="call")
 
     run = scenario(uncaught)
-    run.runner.register_durable_function("target", blow_up)
+    run.register_durable_function("target", blow_up)
     result = run.run()
     assert result.error is not None
     assert (result.error.type, result.error.message) == ("CallableRuntimeError", "target blew up")
@@ -137,8 +137,8 @@ def test_i04_none_payload_and_json_defaults(scenario: Any) -> None:
         return [context.invoke("lister", None), context.invoke("nothing", None)]
 
     run = scenario(handler)
-    run.runner.register_durable_function("lister", lister)
-    run.runner.register_durable_function("nothing", nothing)
+    run.register_durable_function("lister", lister)
+    run.register_durable_function("nothing", nothing)
     assert run.run().value == [[1, 2], None]
     first = run.wire(0)[0]
     assert first["Payload"] == "null"
@@ -170,7 +170,7 @@ def test_i05_custom_payload_and_result_serdes(scenario: Any) -> None:
         )
 
     run = scenario(handler)
-    run.runner.register_durable_function("fn", target)
+    run.register_durable_function("fn", target)
     assert run.run().value == 5
     assert run.wire(0)[0]["Payload"] == '{"custom": {"complex": "data"}}'
 
@@ -186,7 +186,7 @@ def test_i06_invoke_timeout_is_local_only(scenario: Any) -> None:
         return context.invoke("slow", 1, config=InvokeConfig(timeout=Duration.from_seconds(30)))
 
     run = scenario(handler)
-    run.runner.register_durable_function("slow", slow, execution_timeout=600)
+    run.register_durable_function("slow", slow, execution_timeout=600)
     assert run.run().value == "late but fine"
     assert set(run.wire(0)[0]) == {
         "Id",
@@ -211,7 +211,7 @@ def test_i07_completed_invoke_replays_from_its_record(scenario: Any) -> None:
         return value
 
     run = scenario(handler)
-    run.runner.register_durable_function("ok", ok)
+    run.register_durable_function("ok", ok)
     assert run.run().value == {"ok": 1}
     assert [len(updates) for updates in run.invocations] == [1, 1, 0]
 
