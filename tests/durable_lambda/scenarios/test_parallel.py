@@ -1,4 +1,4 @@
-"""H. Parallel (P-01..P-13), end to end through the local service."""
+"""H. Parallel (P-01..P-13), on both backends."""
 
 from __future__ import annotations
 
@@ -278,6 +278,27 @@ def test_p13_orphans_cannot_complete(scenario: Any) -> None:
         u.operation_id == branch_id(ID1, 1) and u.action.value == "SUCCEED" for u in run.updates
     )
     assert result.operations[0].status.value == "SUCCEEDED"
+
+
+def test_p_large_aggregate_result_uses_the_summary(scenario: Any) -> None:
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> list[int]:
+        result = context.parallel([ok("v" * 70_000)] * 4, config=ParallelConfig(max_concurrency=1))
+        context.wait(Duration(1))
+        return [result.success_count, result.started_count, len(result.get_results())]
+
+    run = scenario(handler)
+    assert run.run().value == [4, 0, 4]
+    succeed = next(
+        w for w in run.wire(0) if w["SubType"] == "Parallel" and w["Action"] == "SUCCEED"
+    )
+    assert succeed["ContextOptions"] == {"ReplayChildren": True}
+    assert succeed["Payload"] == (
+        '{"totalCount": 4, "successCount": 4, "failureCount": 0, '
+        '"completionReason": "ALL_COMPLETED", "status": "SUCCEEDED", "startedCount": 0, '
+        '"type": "ParallelResult"}'
+    )
+    assert run.invocations[1] == []
 
 
 def test_k05_invalid_concurrency_fails_the_execution_before_any_checkpoint(
