@@ -1,4 +1,4 @@
-"""G. Map (M-01..M-16), end to end through the local service."""
+"""G. Map (M-01..M-16), on both backends."""
 
 from __future__ import annotations
 
@@ -440,6 +440,11 @@ def test_m15_m16_accessing_items_and_none_results(scenario: Any) -> None:
             "succeeded": [item.index for item in result.succeeded()],
             "count": result.success_count,
             "alias": len(result.results),
+            "none_results": [
+                item.index
+                for item in result.all
+                if item.status is BatchItemStatus.SUCCEEDED and item.result is None
+            ],
         }
 
     assert scenario(handler).run().value == {
@@ -448,6 +453,7 @@ def test_m15_m16_accessing_items_and_none_results(scenario: Any) -> None:
         "succeeded": [0, 1, 2],
         "count": 4,
         "alias": 4,
+        "none_results": [3],
     }
 
 
