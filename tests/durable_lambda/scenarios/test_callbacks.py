@@ -1,4 +1,4 @@
-"""D. Callbacks and wait_for_callback (C-01..C-14), end to end through the local service."""
+"""D. Callbacks and wait_for_callback (C-01..C-14), on both backends."""
 
 from __future__ import annotations
 
@@ -58,6 +58,8 @@ def test_c01_create_a_callback_and_receive_the_raw_string(scenario: Any) -> None
         ("STEP", "Step", "SUCCEED", "send"),
     ]
     assert run.wire(0)[2]["Payload"] == f'"{callback_id}"'
+    # The START is a call of its own: the id exists before the step can send it.
+    assert [u.to_dict() for u in run.calls[0]] == run.wire(0)[:1]
     run.send_callback_success(callback_id, APPROVED)
     result = run.finish(arn)
     assert result.value == {"status": "completed", "result": APPROVED.decode()}
