@@ -14,14 +14,10 @@ from durable_lambda_client import (
     OperationSubType,
     OperationType,
 )
-from durable_lambda_context import (
-    DurableContext,
-    durable_execution,
-)
+from durable_lambda_context import DurableContext, durable_execution
 from durable_lambda_context._operation_ids import operation_id
 
-ID1, ID2 = operation_id(None, 1), operation_id(None, 2)
-ID1_1, ID1_2 = operation_id(ID1, 1), operation_id(ID1, 2)
+ID1 = operation_id(None, 1)
 
 
 def test_deferred_failure_keeps_replay_deterministic(service: Any) -> None:
