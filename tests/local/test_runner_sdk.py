@@ -4,6 +4,7 @@ waits of days and callback timeouts taking no real time."""
 from __future__ import annotations
 
 import time
+import warnings
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from durable_lambda_local import (
     DurableChildContextTestRunner,
     DurableFunctionsTestError,
     DurableFunctionTestRunner,
+    ExecutionTimeoutWarning,
     VirtualClock,
 )
 
@@ -233,8 +235,31 @@ def test_unanswered_callback_reports_what_it_waits_for() -> None:
     with runner(forever) as r:
         arn = r.run_async()
         r.wait_for_callback(arn, "never")
-        result = r.wait_for_result(arn)
+        with pytest.warns(ExecutionTimeoutWarning) as warned:
+            result = r.wait_for_result(arn)
     assert result.execution_status is ExecutionStatus.TIMED_OUT
+    assert str(warned[0].message) == (
+        f"execution {arn.split('/')[-2]} timed out after 300 seconds (the runner's default "
+        "execution_timeout) while waiting on callback 'never'; pass execution_timeout=... "
+        "to DurableFunctionTestRunner or to run() for longer waits"
+    )
+    assert warned[0].filename == __file__
+
+
+def test_a_wait_past_the_default_execution_timeout_is_reported() -> None:
+    with runner(sleepy) as r, pytest.warns(ExecutionTimeoutWarning, match="wait 'month'") as w:
+        result = r.run()
+    assert result.execution_status is ExecutionStatus.TIMED_OUT
+    assert result.error is not None
+    assert result.error.message == "Execution timed out after 300 seconds."
+    assert w[0].filename == __file__
+    # A timeout the test chose is its own business: no warning.
+    with runner(sleepy, execution_timeout=300) as r, warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert r.run().execution_status is ExecutionStatus.TIMED_OUT
+    with runner(sleepy) as r, warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert r.run(execution_timeout=60).execution_status is ExecutionStatus.TIMED_OUT
 
 
 @durable_execution

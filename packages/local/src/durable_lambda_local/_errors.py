@@ -19,6 +19,7 @@ __all__ = [
     "DurableExecutionAlreadyStartedException",
     "DurableFunctionsTestError",
     "DurableServiceError",
+    "ExecutionTimeoutWarning",
     "InvalidParameterValueException",
     "ResourceConflictException",
     "ResourceNotFoundException",
@@ -113,6 +114,13 @@ class DurableExecutionAlreadyStartedException(DurableServiceError):
     shape_name = "DurableExecutionAlreadyStartedException"
     http_status = 409
     fault = "User"
+
+
+class ExecutionTimeoutWarning(UserWarning):
+    """A test run ended ``TIMED_OUT`` under the runner's default ``execution_timeout``
+    (300 seconds, as in the reference testing library), most likely because the
+    handler waits longer than that; pass ``execution_timeout=...`` to the runner or to
+    ``run``."""
 
 
 class DurableFunctionsTestError(DurableExecutionsError):

@@ -11,12 +11,14 @@ name, history assertions with the conformance rules, and reproducible ids.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from durable_lambda_client import (
     ErrorObject,
     Event,
+    ExecutionStatus,
     GetDurableExecutionHistoryOutput,
     OperationStatus,
     OperationType,
@@ -24,7 +26,7 @@ from durable_lambda_client import (
 from durable_lambda_local._arns import parse_function_name
 from durable_lambda_local._clock import Clock, RealClock, VirtualClock
 from durable_lambda_local._control_plane import DurableExecutionService
-from durable_lambda_local._errors import DurableFunctionsTestError
+from durable_lambda_local._errors import DurableFunctionsTestError, ExecutionTimeoutWarning
 from durable_lambda_local._functions import EventFormat, LocalFunction
 from durable_lambda_local._history_assertions import assert_history
 from durable_lambda_local._operation_view import DEFAULT_PAGE_BYTES, to_operation
@@ -35,6 +37,8 @@ from durable_lambda_local._store import Store
 __all__ = ["DurableChildContextTestRunner", "DurableFunctionTestRunner", "normalize_input"]
 
 _DEFAULT_WAIT_SECONDS = 300.0
+DEFAULT_EXECUTION_TIMEOUT = 300
+"""The runner's default ``ExecutionTimeout`` in seconds, the reference testing library's."""
 
 
 def normalize_input(value: Any) -> str:
@@ -56,7 +60,12 @@ class DurableFunctionTestRunner:
         handler: the ``durable_execution``-wrapped handler to test.
         poll_interval: kept for compatibility (nothing polls; the runner drives).
         max_invocation_page_bytes: byte budget of one state page (default 5 MiB).
-        execution_timeout: default ``ExecutionTimeout`` of runs, in seconds.
+        execution_timeout: default ``ExecutionTimeout`` of runs, in (clock) seconds.
+            When not given it is 300, as in the reference testing library, so a
+            handler that waits longer than five minutes ends ``TIMED_OUT``; the runner
+            then warns (:class:`ExecutionTimeoutWarning`, an error under
+            ``pytest -W error``) and names the operations still open. Pass a longer
+            timeout here or to ``run`` for such handlers.
         invocation_timeout: per-invocation limit in real seconds (Lambda's timeout).
         store: where executions live (default: in memory).
         skip_time: with no ``clock``, True gives a virtual clock, False the wall clock.
@@ -81,7 +90,7 @@ class DurableFunctionTestRunner:
         handler: Callable[..., Any] | None = None,
         poll_interval: float = 1.0,
         max_invocation_page_bytes: int | None = None,
-        execution_timeout: int = 300,
+        execution_timeout: int | None = None,
         invocation_timeout: float = 900,
         store: Store | None = None,
         skip_time: bool = True,
@@ -97,7 +106,9 @@ class DurableFunctionTestRunner:
             clock = VirtualClock() if skip_time else RealClock()
         self.poll_interval = poll_interval
         self._handler = handler
-        self._execution_timeout = execution_timeout
+        self._execution_timeout = execution_timeout or DEFAULT_EXECUTION_TIMEOUT
+        self._timeout_is_default = execution_timeout is None
+        self._default_timeout_arns: set[str] = set()
         self._invocation_timeout = invocation_timeout
         self._function_name = function_name
         self._event_format = event_format
@@ -203,6 +214,10 @@ class DurableFunctionTestRunner:
             account_id: must be the runner's account.
             tenant_id: the tenant the execution runs for.
 
+        Warns:
+            ExecutionTimeoutWarning: the execution timed out under the runner's default
+                ``execution_timeout`` (see the class docstring).
+
         Raises:
             TimeoutError: the execution did not end in time, or waits on something
                 only the outside world can do (an unanswered callback).
@@ -210,8 +225,8 @@ class DurableFunctionTestRunner:
         arn = self.run_async(
             input, execution_timeout, None, function_name, execution_name, account_id, tenant_id
         )
-        return self.wait_for_result(
-            arn, timeout=_DEFAULT_WAIT_SECONDS if timeout is None else timeout
+        return self._wait_for_result(
+            arn, _DEFAULT_WAIT_SECONDS if timeout is None else timeout, stacklevel=3
         )
 
     def run_async(
@@ -248,20 +263,51 @@ class DurableFunctionTestRunner:
             name, normalize_input(input), execution_name=execution_name, tenant_id=tenant_id
         )
         self._last_arn = arn
+        if execution_timeout is None and self._timeout_is_default:
+            self._default_timeout_arns.add(arn)
         return arn
 
     def wait_for_result(self, execution_arn: str, timeout: float = 60) -> DurableFunctionTestResult:
         """Run the execution until it ends and return its result.
 
+        Warns:
+            ExecutionTimeoutWarning: the execution timed out under the runner's default
+                ``execution_timeout`` (see the class docstring).
+
         Raises:
             TimeoutError: it did not end within ``timeout`` real seconds, or it waits on
                 the outside world.
         """
+        return self._wait_for_result(execution_arn, timeout, stacklevel=3)
+
+    def _wait_for_result(
+        self, execution_arn: str, timeout: float, *, stacklevel: int
+    ) -> DurableFunctionTestResult:
         try:
-            self._service.wait_for_execution(execution_arn, timeout=timeout)
+            record = self._service.wait_for_execution(execution_arn, timeout=timeout)
         except TimeoutError as error:
             raise TimeoutError(f"Execution did not complete within timeout: {error}") from None
+        if (
+            record.status is ExecutionStatus.TIMED_OUT
+            and execution_arn in self._default_timeout_arns
+        ):
+            # Point at the test that called run() or wait_for_result().
+            warnings.warn(self._timeout_warning(execution_arn), stacklevel=stacklevel)
         return self.result(execution_arn)
+
+    def _timeout_warning(self, arn: str) -> ExecutionTimeoutWarning:
+        open_operations = [
+            f"{op.operation_type.value.lower()} {op.name or op.operation_id!r}"
+            for op in self._service.operation_records(arn)
+            if op.operation_type is not OperationType.EXECUTION
+            and op.status in (OperationStatus.STARTED, OperationStatus.PENDING)
+        ]
+        waiting = f" while waiting on {', '.join(open_operations)}" if open_operations else ""
+        return ExecutionTimeoutWarning(
+            f"execution {arn.split('/')[-2]} timed out after {self._execution_timeout} seconds "
+            f"(the runner's default execution_timeout){waiting}; pass execution_timeout=... "
+            "to DurableFunctionTestRunner or to run() for longer waits"
+        )
 
     def result(self, execution_arn: str | None = None) -> DurableFunctionTestResult:
         """The result of an execution as it stands now (default: the last one started)."""
