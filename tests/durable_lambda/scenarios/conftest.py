@@ -100,7 +100,7 @@ class Scenario:
     ``invocations`` holds, per handler invocation, the updates it checkpointed in the
     order they were sent (the retries of a failed invocation included); ``calls`` holds
     the updates of each checkpoint call; ``outputs`` the envelope of each invocation
-    that returned (one that raised has none).
+    that returned, ``raised`` the exception of each one that raised instead.
     """
 
     backend = ""
@@ -110,6 +110,7 @@ class Scenario:
         self.invocations: list[list[OperationUpdate]] = []
         self.calls: list[list[OperationUpdate]] = []
         self.outputs: list[dict[str, Any]] = []
+        self.raised: list[BaseException] = []
         self.on_checkpointed: Callable[[list[OperationUpdate]], None] = lambda updates: None
         """Called after the service accepted a checkpoint call (tests hook events here)."""
         self.handler = self._recording(handler)
@@ -122,7 +123,12 @@ class Scenario:
                 event = dataclasses.replace(
                     event, service_client=_RecordingClient(event.service_client, self)
                 )
-            output = handler(event, lambda_context)
+            try:
+                output = handler(event, lambda_context)
+            except BaseException as error:
+                with self._lock:
+                    self.raised.append(error)
+                raise
             with self._lock:
                 self.outputs.append(output)
             return output

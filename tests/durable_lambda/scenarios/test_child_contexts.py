@@ -1,4 +1,4 @@
-"""F. Child contexts (X-01..X-09), end to end through the local service."""
+"""F. Child contexts (X-01..X-09), on both backends."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from durable_lambda.config import ChildConfig, Duration, StepConfig
 from durable_lambda.lambda_service import OperationSubType
 from durable_lambda.retries import RetryPresets
 from durable_lambda.serdes import JsonSerDes
+from durable_lambda_context._operation_ids import operation_id
 
 from .conftest import ID1, ID1_1, ID2, flat
 
@@ -126,6 +127,7 @@ def test_x03_child_with_a_step_and_a_wait(scenario: Any) -> None:
         ("WAIT", "START", ID1),
     ]
     assert run.wire(0)[2]["Payload"] == "10"
+    assert run.wire(0)[3]["Id"] == operation_id(ID1, 2)
     assert run.wire(1) == [
         {
             "Id": ID1,
@@ -224,7 +226,11 @@ def test_x05_error_escaping_the_child(scenario: Any) -> None:
     def uncaught(event: Any, context: DurableContext) -> None:
         context.run_in_child_context(child, name="c")
 
-    result = scenario(uncaught).run()
+    run = scenario(uncaught)
+    result = run.run()
+    assert run.outputs == [
+        {"Status": "FAILED", "Error": {"ErrorMessage": "boom", "ErrorType": "CallableRuntimeError"}}
+    ]
     assert result.error is not None
     assert (result.error.type, result.error.message) == ("CallableRuntimeError", "boom")
     failed = result.get_context("c")
@@ -255,6 +261,7 @@ def test_x05_invocation_error_escaping_the_child_is_retried(scenario: Any) -> No
         }
     ]
     assert len(run.invocations) == 2
+    assert [(type(e), str(e)) for e in run.raised] == [(InvocationError, "Service unavailable")]
     assert result.get_context("c").error is not None
 
 
@@ -264,10 +271,12 @@ def big(ctx: DurableContext) -> str:
 
 def test_x06_large_child_result_is_rebuilt_on_replay(scenario: Any) -> None:
     calls: list[int] = []
+    step_runs: list[int] = []
 
     def counted(ctx: DurableContext) -> str:
         calls.append(1)
-        return big(ctx)
+        value = ctx.step(lambda _: step_runs.append(1) or "y" * 100, name="s")
+        return value + "x" * (300 * 1024)
 
     @durable_execution
     def handler(event: Any, context: DurableContext) -> int:
@@ -288,6 +297,7 @@ def test_x06_large_child_result_is_rebuilt_on_replay(scenario: Any) -> None:
     # Invocation 2 runs the child again (its step replays) and checkpoints nothing.
     assert run.invocations[1] == []
     assert calls == [1, 1]
+    assert step_runs == [1]
 
     @durable_execution
     def summarised(event: Any, context: DurableContext) -> int:
@@ -302,8 +312,6 @@ def test_x06_large_child_result_is_rebuilt_on_replay(scenario: Any) -> None:
 
 
 def test_x07_nested_child_contexts(scenario: Any) -> None:
-    from durable_lambda_context._operation_ids import operation_id
-
     @durable_execution
     def handler(event: Any, context: DurableContext) -> str:
         def inner(ctx: DurableContext) -> str:
