@@ -1,4 +1,4 @@
-"""E. Chained invokes (I-01..I-08), end to end through the local service."""
+"""E. Chained invokes (I-01..I-08), on both backends."""
 
 from __future__ import annotations
 
@@ -116,6 +116,13 @@ def test_i03_invoked_function_fails(scenario: Any) -> None:
     run = scenario(uncaught)
     run.register_durable_function("target", blow_up)
     result = run.run()
+    assert run.outputs == [
+        {"Status": "PENDING"},
+        {
+            "Status": "FAILED",
+            "Error": {"ErrorMessage": "target blew up", "ErrorType": "CallableRuntimeError"},
+        },
+    ]
     assert result.error is not None
     assert (result.error.type, result.error.message) == ("CallableRuntimeError", "target blew up")
     invoke = result.get_invoke("call")
