@@ -1,11 +1,9 @@
-"""Serialization through operations (scenarios D-01..D-07)."""
+"""Serialization: malformed stored payloads (D-03) and the map/parallel envelope (D-06);
+the values through steps (D-01, D-02, D-05, D-07) are scenarios in
+tests/durable_lambda/scenarios/test_serialization.py."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 import pytest
@@ -19,60 +17,10 @@ from durable_lambda_client import (
     SerDesError,
     StepDetails,
 )
-from durable_lambda_context import DurableContext, durable_execution, serialize
+from durable_lambda_context import DurableContext, durable_execution
 from durable_lambda_context._operation_ids import operation_id
 
 ID1 = operation_id(None, 1)
-
-
-def test_extended_types_round_trip_through_a_step(service: Any) -> None:
-    value = {
-        "order_id": uuid.UUID(int=1),
-        "amount": Decimal("99.99"),
-        "created_at": datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
-        "delivery_date": date(2024, 1, 2),
-        "signature": b"sig",
-        "coordinates": (40.7128, -74.006),
-    }
-    seen: list[Any] = []
-
-    @durable_execution
-    def handler(event: Any, context: DurableContext) -> str:
-        seen.append(context.step(lambda _: value, name="order"))
-        return "ok"
-
-    service.invoke(handler)
-    assert service.wire()[1]["Payload"] == (
-        '{"t":"m","v":{"order_id":{"t":"u","v":"00000000-0000-0000-0000-000000000001"},'
-        '"amount":{"t":"d","v":"99.99"},"created_at":{"t":"dt","v":"2024-01-02T03:04:05+00:00"},'
-        '"delivery_date":{"t":"D","v":"2024-01-02"},"signature":{"t":"B","v":"c2ln"},'
-        '"coordinates":{"t":"t","v":[{"t":"f","v":40.7128},{"t":"f","v":-74.006}]}}}'
-    )
-    service.invoke(handler)
-    assert seen[1] == value
-    assert isinstance(seen[1]["coordinates"], tuple)
-    assert isinstance(seen[1]["amount"], Decimal)
-
-
-@pytest.mark.parametrize(
-    ("value", "payload"),
-    [
-        ([1, 2, 3], "[1,2,3]"),
-        ("hello", '"hello"'),
-        (42, "42"),
-        (3.14, "3.14"),
-        (True, "true"),
-        ([1, [2, 3]], "[1,[2,3]]"),
-        ({"a": 1}, '{"t":"m","v":{"a":{"t":"i","v":1}}}'),
-    ],
-)
-def test_primitives_use_plain_json(service: Any, value: Any, payload: str) -> None:
-    @durable_execution
-    def handler(event: Any, context: DurableContext) -> Any:
-        return context.step(lambda _: value)
-
-    service.invoke(handler)
-    assert service.wire()[1]["Payload"] == payload
 
 
 @pytest.mark.parametrize(
@@ -109,21 +57,6 @@ def test_malformed_stored_payloads(service: Any, stored: str, cause: str) -> Non
     }
     assert isinstance(causes[0], SerDesError)
     assert cause in str(causes[0])
-
-
-class Color(StrEnum):
-    RED = "red"
-
-
-def test_dict_keys_enums_and_tuple_keys(service: Any) -> None:
-    @durable_execution
-    def handler(event: Any, context: DurableContext) -> Any:
-        return [context.step(lambda _: {1: "a"}), context.step(lambda _: Color.RED)]
-
-    service.invoke(handler)
-    assert service.result_of(service.invoke(handler)) == [{"1": "a"}, "red"]
-    with pytest.raises(ExecutionError, match="Tuple keys not supported"):
-        serialize(None, {(1, 2): 3}, "op", "arn")
 
 
 def test_batch_result_envelope_matches_the_wire_text() -> None:

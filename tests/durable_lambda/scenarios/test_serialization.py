@@ -1,8 +1,8 @@
-"""J. Serialization through steps (D-01, D-02, D-05, D-07), end to end.
+"""J. Serialization through steps (D-01, D-02, D-05, D-07), on both backends.
 
-D-03 (malformed stored payloads) needs a record the SDK would never write and stays
-with the fake service; D-04 and D-06 are plain function calls (tests/durable_lambda and
-tests/context).
+D-03 (malformed stored payloads) needs a record the SDK would never write and is a
+unit test in tests/context; D-04 and D-06 are plain function calls (tests/durable_lambda
+and tests/context).
 """
 
 from __future__ import annotations
