@@ -1,4 +1,4 @@
-"""B. Steps (S-01..S-17), end to end through the local service."""
+"""B. Steps (S-01..S-17), on both backends."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from durable_lambda import (
     DurableContext,
     ExecutionError,
     StepContext,
+    StepInterruptedError,
     durable_execution,
     durable_step,
 )
@@ -61,7 +62,14 @@ def test_s01_decorated_step_then_replay(scenario: Any) -> None:
         ("STEP", "Step", "START", "counted_add"),
         ("STEP", "Step", "SUCCEED", "counted_add"),
     ]
-    assert run.wire(0)[1]["Payload"] == "8"
+    assert run.wire(0)[1] == {
+        "Id": ID1,
+        "Type": "STEP",
+        "Action": "SUCCEED",
+        "Name": "counted_add",
+        "SubType": "Step",
+        "Payload": "8",
+    }
     assert calls == [1]
     assert run.invocations[1] == []
     assert result.get_step("counted_add").result == "8"
@@ -157,12 +165,17 @@ def raise_value_error(_: StepContext) -> Any:
 
 def test_s04_step_that_always_fails_without_retries(scenario: Any) -> None:
     seen: list[CallableRuntimeError] = []
+    bodies: list[int] = []
+
+    def counted(step_context: StepContext) -> Any:
+        bodies.append(1)
+        return raise_value_error(step_context)
 
     @durable_execution
     def handler(event: Any, context: DurableContext) -> Any:
         config = StepConfig(retry_strategy=RetryPresets.none())
         try:
-            context.step(raise_value_error, name="fails", config=config)
+            context.step(counted, name="fails", config=config)
         except CallableRuntimeError as error:
             seen.append(error)
         context.wait(Duration(1), name="replay")
@@ -183,8 +196,10 @@ def test_s04_step_that_always_fails_without_retries(scenario: Any) -> None:
     ]
     assert result.error is not None
     assert (result.error.type, result.error.message) == ("CallableRuntimeError", "bad")
-    # First run and replay of the FAILED record raise the same error.
+    # First run and replay of the FAILED record raise the same error; the replay does
+    # not run the body.
     assert [(e.message, e.error_type) for e in seen] == [("bad", "ValueError")] * 2
+    assert bodies == [1]
     step = result.get_step("fails")
     assert step.error is not None
     assert (step.error.type, step.status.value) == ("ValueError", "FAILED")
@@ -300,6 +315,7 @@ def test_s07_retry_filters(
     assert result.status is InvocationStatus.FAILED
     first = [u.action.value for u in run.invocations[0]]
     assert first == (["START", "RETRY"] if retried else ["START", "FAIL"])
+    assert run.outputs[0]["Status"] == ("PENDING" if retried else "FAILED")
     fail = run.wire()[-1]
     assert fail["Action"] == "FAIL"
     assert fail["Error"] == {"ErrorMessage": str(error), "ErrorType": type(error).__name__}
@@ -391,6 +407,7 @@ def test_s10_at_most_once_start_is_durable_before_the_body_runs(scenario: Any) -
     run.on_checkpointed = lambda updates: started.set()
     assert run.run().value == "charged"
     assert durable_before_body == [True]
+    assert [[u.action.value for u in call] for call in run.calls] == [["START"], ["SUCCEED"]]
     assert run.summary() == [
         ("STEP", "Step", "START", "charge"),
         ("STEP", "Step", "SUCCEED", "charge"),
@@ -435,6 +452,13 @@ def test_s11_interrupted_at_most_once_step(scenario: Any, retry: bool) -> None:
         ]
         assert result.value == "charged"
         assert len(calls) == 2
+        assert [type(error) for error in run.raised] == [Crash]
+        assert [[u.action.value for u in call] for call in run.calls] == [
+            ["START"],
+            ["RETRY"],
+            ["START"],
+            ["SUCCEED"],
+        ]
     else:
         # FAIL, then the wrapper raises StepInterruptedError: the invocation is retried
         # and the FAILED record fails the execution.
@@ -448,6 +472,7 @@ def test_s11_interrupted_at_most_once_step(scenario: Any, retry: bool) -> None:
         }
         assert len(run.outputs) == 1
         assert len(calls) == 1
+        assert [type(error) for error in run.raised] == [Crash, StepInterruptedError]
 
 
 def test_s12_interrupted_at_least_once_step_runs_again_without_start(scenario: Any) -> None:
