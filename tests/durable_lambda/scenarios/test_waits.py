@@ -1,4 +1,4 @@
-"""C. Waits (W-01..W-10), end to end through the local service."""
+"""C. Waits (W-01..W-10), on both backends."""
 
 from __future__ import annotations
 
