@@ -1,4 +1,4 @@
-"""I. wait_for_condition (Q-01..Q-07), end to end through the local service."""
+"""I. wait_for_condition (Q-01..Q-07), on both backends."""
 
 from __future__ import annotations
 
@@ -68,6 +68,24 @@ def test_q01_poll_until_a_threshold(scenario: Any) -> None:
     assert attempts == [1, 2, 3]
     step = result.get_step("poll")
     assert (step.status.value, step.result) == ("SUCCEEDED", "3")
+
+
+def test_q01_a_met_condition_replays_from_its_record(scenario: Any) -> None:
+    checks: list[int] = []
+
+    @durable_execution
+    def handler(event: Any, context: DurableContext) -> int:
+        config = WaitForConditionConfig(wait_strategy=threshold_strategy([]), initial_state=2)
+        value = context.wait_for_condition(
+            lambda state, ctx: checks.append(state) or state + 1, config, name="poll"
+        )
+        context.wait(Duration(1))
+        return value
+
+    run = scenario(handler)
+    assert run.run().result == "3"
+    assert checks == [2]
+    assert run.invocations[1] == []
 
 
 def test_q02_condition_met_immediately(scenario: Any) -> None:
