@@ -1,8 +1,9 @@
-"""A. Handler envelope (E-01, E-05..E-07, E-10) and handler errors (F-08), end to end."""
+"""A. Handler envelope (E-01, E-05..E-07, E-10) and handler errors (F-08), on both backends."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -60,6 +61,7 @@ def test_e05_result_under_the_response_limit_is_returned_not_checkpointed(scenar
     run = scenario(handler)
     result = run.run()
     assert result.value == "z" * 1000
+    assert run.outputs == [{"Status": "SUCCEEDED", "Result": json.dumps("z" * 1000)}]
     assert run.updates == []
 
 
@@ -133,8 +135,9 @@ def test_f08_errors_raised_by_the_handler(scenario: Any) -> None:
 
     run = scenario(invocation)
     result = run.run()
-    # The wrapper raises: Lambda (here the local service) retries the invocation.
+    # The wrapper raises: Lambda (here the service) retries the invocation.
     assert len(run.invocations) > 1
+    assert {(type(e), str(e)) for e in run.raised} == {(InvocationError, "Service unavailable")}
     assert run.outputs == []
     assert result.status is InvocationStatus.FAILED
 
