@@ -10,14 +10,15 @@ import json
 import queue
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from durable_lambda import DurableContext, Duration, StepContext, durable_execution, durable_step
 from durable_lambda_context import WaitForCallbackConfig
-from durable_lambda_local import SkipClock
-from durable_lambda_local.http import LocalServer
+from durable_lambda_local import MemoryStore, SkipClock, SqliteStore
+from durable_lambda_local.http import LocalServer, StoreInUseError
 
 CALLBACK_IDS: queue.Queue[str] = queue.Queue()
 
@@ -55,7 +56,9 @@ def failing(event: dict[str, Any], context: DurableContext) -> Any:
 @pytest.fixture(scope="module")
 def server() -> Iterator[LocalServer]:
     with LocalServer(
-        {"three-steps": three_steps, "approval": approval, "failing": failing}, clock=SkipClock()
+        {"three-steps": three_steps, "approval": approval, "failing": failing},
+        store=MemoryStore(),
+        clock=SkipClock(),
     ) as running:
         yield running
 
@@ -283,3 +286,25 @@ def test_official_runner_start_route_and_health(server: LocalServer, client: Any
         DurableExecutionName="from-official-client",
     )
     assert json.loads(finished["Payload"].read()) == {"total": 103}
+
+
+def test_the_default_store_is_the_commands_sqlite_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client_for: Any
+) -> None:
+    path = tmp_path / "state" / "executions.sqlite3"
+    monkeypatch.setenv("DURABLE_LAMBDA_STORE", str(path))
+    with LocalServer({"three-steps": three_steps}, clock=SkipClock()) as server:
+        assert isinstance(server.service.store, SqliteStore)
+        assert server.service.store.path == str(path)
+        announced = json.loads(path.with_name(path.name + ".server.json").read_text())
+        assert announced["url"] == server.url
+        with pytest.raises(StoreInUseError, match="is already served by " + server.url):
+            LocalServer()
+        arn = client_for(server.url).invoke(FunctionName="three-steps", Payload=b"{}")[
+            "DurableExecutionArn"
+        ]
+
+    assert not path.with_name(path.name + ".server.json").exists()
+    with LocalServer() as reopened:
+        execution = client_for(reopened.url).get_durable_execution(DurableExecutionArn=arn)
+    assert execution["Status"] == "SUCCEEDED"

@@ -14,26 +14,39 @@ It prints medians and the ratios to the targets of the HTTP layer:
   client invoking synchronously one after the other, and four clients in parallel; the
   in-process service (no HTTP) is measured on the same handler for the ratio.
 
+The server keeps its executions in memory; the raw checkpoints and the one-client
+Invoke are measured again on a SQLite file (the store ``durable-lambda serve`` uses).
+
 ``run(quick)`` returns the same numbers as rows for ``tools/bench/run.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
 from durable_lambda import DurableContext, durable_execution
-from durable_lambda_local import DurableExecutionService, LocalFunction, SkipClock
+from durable_lambda_local import (
+    DurableExecutionService,
+    LocalFunction,
+    MemoryStore,
+    SkipClock,
+    SqliteStore,
+    Store,
+)
 from durable_lambda_local.http import LocalServer
 
 CHECKPOINT_TARGET_PER_S = 300.0
@@ -106,9 +119,19 @@ def _median(samples: list[float]) -> float:
     return statistics.median(samples)
 
 
-def checkpoints_per_second(repeats: int, n: int) -> float:
+@contextlib.contextmanager
+def _store(kind: str) -> Iterator[Store]:
+    """A fresh store of ``kind`` (``memory`` or ``sqlite``, in a temporary directory)."""
+    if kind == "memory":
+        yield MemoryStore()
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-http-") as folder:
+        yield SqliteStore(Path(folder) / "executions.sqlite3")
+
+
+def checkpoints_per_second(repeats: int, n: int, store: str = "memory") -> float:
     """Raw boto3 checkpoints per second from one client."""
-    with LocalServer(clock=SkipClock()) as server:
+    with _store(store) as chosen, LocalServer(store=chosen, clock=SkipClock()) as server:
         raw = _RawCheckpoints(server.url)
         server.register("raw", raw)
         client = _client(server.url)
@@ -119,7 +142,7 @@ def checkpoints_per_second(repeats: int, n: int) -> float:
 
 def sdk_steps_per_second(repeats: int, n: int) -> float:
     """SDK steps (one synchronous checkpoint each) per second over HTTP."""
-    with LocalServer({"many": many_steps}, clock=SkipClock()) as server:
+    with LocalServer({"many": many_steps}, store=MemoryStore(), clock=SkipClock()) as server:
         client = _client(server.url)
         samples = []
         for round_index in range(repeats + 1):
@@ -130,9 +153,12 @@ def sdk_steps_per_second(repeats: int, n: int) -> float:
         return n / _median(samples[1:])
 
 
-def invokes_per_second(repeats: int, n: int, clients: int) -> float:
+def invokes_per_second(repeats: int, n: int, clients: int, store: str = "memory") -> float:
     """Synchronous Invoke of the 3-step handler, ``clients`` callers in parallel."""
-    with LocalServer({"three": three_steps}, clock=SkipClock()) as server:
+    with (
+        _store(store) as chosen,
+        LocalServer({"three": three_steps}, store=chosen, clock=SkipClock()) as server,
+    ):
         boto = [_client(server.url) for _ in range(clients)]
         counter = iter(range(10**9))
         lock = threading.Lock()
@@ -208,6 +234,16 @@ def measure_all(quick: bool) -> list[dict[str, Any]]:
             "executions/s in-process (no HTTP)",
             in_process_invokes_per_second(repeats, executions),
             None,
+        ),
+        (
+            "checkpoints/s, raw boto3, 1 client, SQLite",
+            checkpoints_per_second(repeats, checkpoints, "sqlite"),
+            CHECKPOINT_TARGET_PER_S,
+        ),
+        (
+            "executions/s via Invoke, 1 client, SQLite",
+            invokes_per_second(repeats, executions, 1, "sqlite"),
+            INVOKE_TARGET_PER_S,
         ),
     ]
     return [

@@ -12,7 +12,7 @@ from durable_lambda_local.http._app import create_app
 from durable_lambda_local.http._backend import DurableApiBackend, WireMembers
 from durable_lambda_local.http._errors import ApiError, ErrorCode
 from durable_lambda_local.http._hosting import ServerAddress, hosted_handler
-from durable_lambda_local.http._local_server import LocalServer
+from durable_lambda_local.http._local_server import LocalServer, StoreInUseError
 from durable_lambda_local.http._server import HttpServer, PortInUseError
 from durable_lambda_local.http._service_backend import ServiceBackend
 from durable_lambda_local.http._wire_model import DURABLE_OPERATIONS, SERVED_OPERATIONS
@@ -28,6 +28,7 @@ __all__ = [
     "PortInUseError",
     "ServerAddress",
     "ServiceBackend",
+    "StoreInUseError",
     "WireMembers",
     "create_app",
     "hosted_handler",

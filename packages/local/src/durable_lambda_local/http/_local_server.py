@@ -6,15 +6,18 @@ tools use to get a Lambda-compatible endpoint on loopback.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
+from pathlib import Path
 from types import TracebackType
 
 from durable_lambda_local._clock import Clock, RealClock
 from durable_lambda_local._control_plane import DurableExecutionService
 from durable_lambda_local._functions import EventFormat, FunctionRegistry, LocalFunction
-from durable_lambda_local._memory_store import MemoryStore
 from durable_lambda_local._scheduler import SchedulerMode
+from durable_lambda_local._sqlite_store import SqliteStore
 from durable_lambda_local._store import Store
+from durable_lambda_local._store_location import announce, default_store_path, running_server
 from durable_lambda_local.http._app import create_app
 from durable_lambda_local.http._hosting import (
     DEFAULT_REGION,
@@ -32,6 +35,11 @@ times out unless asked to; pass a shorter ``execution_timeout`` to exercise the 
 (a skipping clock then reaches it as soon as nothing else can happen)."""
 
 
+class StoreInUseError(RuntimeError):
+    """Another server already serves the store (two services on one store would each
+    drive the other's executions)."""
+
+
 class LocalServer:
     """A :class:`DurableExecutionService` served over HTTP, with functions hosted in-process.
 
@@ -41,7 +49,12 @@ class LocalServer:
 
     Args:
         functions: durable handlers by function name (``@durable_execution`` wrapped).
-        store: where executions live (default: memory).
+        store: where executions live. The default is the project's default store, the
+            same SQLite file ``durable-lambda serve`` uses (``$DURABLE_LAMBDA_STORE``,
+            else ``~/.local/state/durable-lambda/executions.sqlite3``): the server
+            announces itself there while it runs, so ``durable-lambda executions`` and
+            ``callback`` commands reach it. Pass ``MemoryStore()`` for a server whose
+            executions end with it (tests), or any other store.
         clock: real time (default) or a ``SkipClock`` that skips idle waits.
         host: interface to listen on.
         port: port to listen on (0 picks a free one).
@@ -55,6 +68,7 @@ class LocalServer:
 
     Raises:
         PortInUseError: the port is taken.
+        StoreInUseError: another process (or server) already serves the default store.
 
     Example:
         >>> with LocalServer({"orders": handler}) as server:  # doctest: +SKIP
@@ -76,25 +90,40 @@ class LocalServer:
     ) -> None:
         self._address = ServerAddress(region=region)
         self._execution_timeout = execution_timeout
+        self._announcement = contextlib.ExitStack()
+        default_path = None
+        if store is None:
+            default_path = default_store_path()
+            serving = running_server(default_path)
+            if serving is not None:
+                raise StoreInUseError(
+                    f"the store {str(default_path)!r} is already served by {serving}; pass "
+                    "another store (store=MemoryStore() or SqliteStore(path))"
+                )
         backend = ServiceBackend()
         self._http = HttpServer(create_app(backend), host=host, port=port).start()
-        try:
+        with contextlib.ExitStack() as undo:
+            undo.callback(self._http.stop)
             self._address.set(self._http.url)
+            if default_path is not None:
+                owned = _open_default_store(default_path)
+                undo.callback(owned.close)
+                self._announcement.enter_context(announce(default_path, self._http.url))
+                undo.callback(self._announcement.close)
+                store = owned
             registry = FunctionRegistry()
             for name, handler in (functions or {}).items():
                 registry.register(self._hosted(name, handler))
             for name, handler in (plain_functions or {}).items():
                 registry.register(LocalFunction(name, handler, durable=False))
             self._service = DurableExecutionService(
-                store=store if store is not None else MemoryStore(),
+                store=store,
                 clock=clock if clock is not None else RealClock(),
                 mode=SchedulerMode.BACKGROUND if drive else SchedulerMode.MANUAL,
                 region=region,
                 functions=registry,
             )
-        except BaseException:
-            self._http.stop()
-            raise
+            undo.pop_all()
         backend.attach(self._service)
 
     @property
@@ -138,6 +167,7 @@ class LocalServer:
         try:
             self._service.close()
         finally:
+            self._announcement.close()
             self._http.stop()
 
     def __enter__(self) -> LocalServer:
@@ -150,3 +180,8 @@ class LocalServer:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _open_default_store(path: Path) -> SqliteStore:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteStore(path)
