@@ -53,10 +53,20 @@ def failing(event: dict[str, Any], context: DurableContext) -> Any:
     raise ValueError("order is not valid")
 
 
+@durable_execution
+def calls_nobody(event: dict[str, Any], context: DurableContext) -> Any:
+    return context.invoke("Nobody", {"order": 1}, name="call-nobody")
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[LocalServer]:
     with LocalServer(
-        {"three-steps": three_steps, "approval": approval, "failing": failing},
+        {
+            "three-steps": three_steps,
+            "approval": approval,
+            "failing": failing,
+            "calls-nobody": calls_nobody,
+        },
         store=MemoryStore(),
         clock=SkipClock(),
     ) as running:
@@ -177,6 +187,36 @@ def test_failed_execution_is_a_function_error(client: Any) -> None:
     execution = client.get_durable_execution(DurableExecutionArn=response["DurableExecutionArn"])
     assert execution["Status"] == "FAILED"
     assert execution["Error"]["ErrorMessage"] == "order is not valid"
+
+
+def test_a_chained_invoke_of_an_unknown_function_fails_with_resource_not_found(
+    client: Any,
+) -> None:
+    response = client.invoke(FunctionName="calls-nobody", Payload=b"{}")
+    arn = response["DurableExecutionArn"]
+    not_found = "Function not found: arn:aws:lambda:us-east-1:123456789012:function:Nobody"
+
+    assert json.loads(response["Payload"].read()) == {
+        "errorType": "CallableRuntimeError",
+        "errorMessage": not_found,
+    }
+    events = client.get_durable_execution_history(DurableExecutionArn=arn)["Events"]
+    assert [e["EventType"] for e in events] == [
+        "ExecutionStarted",
+        "ChainedInvokeStarted",
+        "ChainedInvokeFailed",
+        "InvocationCompleted",
+        "ExecutionFailed",
+    ]
+    assert events[1]["ChainedInvokeStartedDetails"] == {"FunctionName": "Nobody"}
+    assert events[2]["Name"] == "call-nobody"
+    assert events[2]["ChainedInvokeFailedDetails"]["Error"] == {
+        "Payload": {"ErrorType": "ResourceNotFoundException", "ErrorMessage": not_found},
+        "Truncated": False,
+    }
+    execution = client.get_durable_execution(DurableExecutionArn=arn)
+    assert execution["Error"]["ErrorType"] == "CallableRuntimeError"
+    assert execution["Error"]["ErrorMessage"] == not_found
 
 
 def test_stop_then_delete_a_waiting_execution(client: Any) -> None:

@@ -22,7 +22,12 @@ from durable_lambda.config import (
 )
 from durable_lambda.retries import RetryStrategyConfig, create_retry_strategy
 from durable_lambda.waits import WaitForConditionConfig, WaitForConditionDecision
-from durable_lambda_client import ExecutionStatus, InvocationStatus, OperationStatus
+from durable_lambda_client import (
+    CallableRuntimeError,
+    ExecutionStatus,
+    InvocationStatus,
+    OperationStatus,
+)
 from durable_lambda_local import (
     DurableChildContextTestRunner,
     DurableFunctionsTestError,
@@ -326,8 +331,8 @@ def calls_others(event: Any, context: DurableContext) -> Any:
     plain = context.invoke("Plain", {"n": 2}, name="plain")
     try:
         context.invoke("Missing", None, name="missing")
-    except Exception as error:
-        missing = type(error).__name__
+    except CallableRuntimeError as error:
+        missing = [type(error).__name__, error.error_type, error.message]
     return {"durable": durable, "plain": plain, "missing": missing}
 
 
@@ -338,13 +343,23 @@ def test_chained_invokes_durable_plain_and_missing() -> None:
         result = r.run()
     assert result.value["durable"] == {"echo": {"n": 1}}
     assert result.value["plain"] == {"plain": {"n": 2}, "tenant": None}
-    assert result.value["missing"] == "CallableRuntimeError"
+    not_found = "Function not found: arn:aws:lambda:us-west-2:123456789012:function:Missing"
+    assert result.value["missing"] == [
+        "CallableRuntimeError",
+        "ResourceNotFoundException",
+        not_found,
+    ]
     invoke = result.get_invoke("durable")
     assert invoke.status is OperationStatus.SUCCEEDED
     missing = result.get_invoke("missing")
     assert missing.status is OperationStatus.FAILED
     assert missing.error is not None
-    assert missing.error.type == "ResourceNotFoundException"
+    assert (missing.error.type, missing.error.message) == ("ResourceNotFoundException", not_found)
+    failed = next(e for e in result.history if e.event_type.value == "ChainedInvokeFailed")
+    assert failed.to_dict()["ChainedInvokeFailedDetails"]["Error"]["Payload"] == {
+        "ErrorType": "ResourceNotFoundException",
+        "ErrorMessage": not_found,
+    }
     started = [e.to_dict() for e in result.history if e.event_type.value == "ChainedInvokeStarted"]
     assert started[0]["ChainedInvokeStartedDetails"]["TenantId"] == "t1"
     child_arn = started[0]["ChainedInvokeStartedDetails"]["DurableExecutionArn"]
