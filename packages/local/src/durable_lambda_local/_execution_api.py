@@ -149,6 +149,7 @@ class ExecutionApi(ServiceCore):
         durable_execution_name: str | None = None,
         tenant_id: str | None = None,
         timeout: float | None = 900.0,
+        trace_header: str | None = None,
     ) -> InvokeOutput:
         """Lambda's ``Invoke``: start a durable execution or call a plain function.
 
@@ -158,6 +159,8 @@ class ExecutionApi(ServiceCore):
 
         Args:
             timeout: real seconds to wait for a synchronous invoke (None: no limit).
+            trace_header: the caller's ``X-Amzn-Trace-Id``, recorded with a new
+                execution (its ``TraceHeader``).
 
         Raises:
             ResourceNotFoundException: no such function.
@@ -184,6 +187,7 @@ class ExecutionApi(ServiceCore):
             qualifier=qualifier,
             execution_name=durable_execution_name,
             tenant_id=tenant_id,
+            trace_header=trace_header,
         )
         if invocation_type is InvocationType.EVENT:
             return InvokeOutput(202, executed_version=version, durable_execution_arn=arn)

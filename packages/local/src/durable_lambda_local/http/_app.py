@@ -30,6 +30,8 @@ MAX_SYNC_INVOKE_PAYLOAD = 6 * 1024 * 1024
 """Largest synchronous Invoke payload Lambda accepts (bytes)."""
 MAX_ASYNC_INVOKE_PAYLOAD = 1024 * 1024
 """Largest asynchronous (``Event``) Invoke payload Lambda accepts (bytes)."""
+TRACE_HEADER = "X-Amzn-Trace-Id"
+"""The tracing header an Invoke may carry; passed to the backend under this key."""
 MAX_CONCURRENT_SYNC_INVOKES = 512
 """Synchronous invokes wait in their own thread pool, so that waiting callers never take
 the threads the running handlers need for their checkpoints."""
@@ -153,6 +155,10 @@ class _Dispatcher:
             _check_invoke_size(request, body)
         query = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), True)
         params = parse_request(spec, match.labels, query, request.headers, body)
+        if spec.name == "Invoke" and TRACE_HEADER in request.headers:
+            # Not a modelled member: Lambda records the caller's X-Ray header with the
+            # execution (GetDurableExecution's TraceHeader).
+            params[TRACE_HEADER] = request.headers[TRACE_HEADER]
         method: Callable[[WireMembers], WireMembers] = getattr(self._backend, spec.method_name)
         call = functools.partial(method, params)
         output: Any

@@ -178,6 +178,7 @@ class ServiceBackend:
                     invocation_type=invocation_type,
                     durable_execution_name=request.get("DurableExecutionName"),
                     tenant_id=request.get("TenantId"),
+                    trace_header=request.get("X-Amzn-Trace-Id"),
                     timeout=SYNC_INVOKE_TIMEOUT_SECONDS,
                 )
             except TimeoutError as error:
