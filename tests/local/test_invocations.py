@@ -11,6 +11,7 @@ import pytest
 
 from durable_lambda_client import (
     CheckpointError,
+    CheckpointOutput,
     DurableExecutionInvocationOutput,
     ErrorObject,
     ExecutionStatus,
@@ -96,6 +97,67 @@ def test_a_repeated_client_token_returns_the_first_answer(harness: Harness) -> N
 
     arn = harness.run(Script(first))
     assert harness.event_types(arn).count("StepSucceeded") == 2
+
+
+def test_client_tokens_are_remembered_per_execution_for_fifteen_minutes(
+    harness: Harness,
+) -> None:
+    """Every answer is kept, not only the last one, across invocations, until 15
+    minutes have passed; a checkpoint that a pause interrupted is replayed too."""
+    first_calls: list[tuple[str, CheckpointOutput]] = []
+    replays: list[Any] = []
+
+    def replay(inv: Invocation, index: int, client_token: str) -> Any:
+        token, answer = first_calls[index]
+        try:
+            again = inv.service.checkpoint_durable_execution(
+                inv.arn, token, [step_succeed(f"s{index}")], client_token
+            )
+        except InvalidParameterValueException as error:
+            return error.message
+        return again == answer
+
+    def first(inv: Invocation) -> Any:
+        for index in range(3):
+            token = inv.token
+            first_calls.append(
+                (token, inv.checkpoint(step_succeed(f"s{index}"), client_token=f"ct-{index}"))
+            )
+        replays.append(replay(inv, 0, "ct-0"))
+        inv.checkpoint(wait_start("w1", 600))
+        return PENDING
+
+    def second(inv: Invocation) -> Any:
+        replays.append(replay(inv, 1, "ct-1"))
+        inv.checkpoint(wait_start("w2", 600))
+        return PENDING
+
+    def third(inv: Invocation) -> Any:
+        replays.append(replay(inv, 2, "ct-2"))
+        inv.service.pause_durable_execution(inv.arn)
+        token = inv.token
+        paused = inv.checkpoint(step_succeed("p"), client_token="ct-pause")
+        again = inv.service.checkpoint_durable_execution(
+            inv.arn, token, [step_succeed("p")], "ct-pause"
+        )
+        replays.append(again == paused and paused.checkpoint_token == "")
+        return PENDING
+
+    script = Script(first, second, third, lambda inv: succeeded())
+    arn = harness.start(script, execution_timeout=3600)
+    service = harness.service
+    service.run_until(
+        lambda: service.execution_record(arn).is_terminal
+        or service.execution_record(arn).status is ExecutionStatus.PAUSED
+    )
+    script.check()
+    service.resume_durable_execution(arn)
+    service.wait_for_execution(arn)
+
+    # 10 minutes after the first calls they replay; 20 minutes after, they are gone and
+    # the old token is refused like any stale token.
+    assert replays == [True, True, INVALID_TOKEN, True]
+    assert harness.event_types(arn).count("StepSucceeded") == 4
 
 
 def test_execution_update_completes_with_the_checkpointed_result(harness: Harness) -> None:
