@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from durable_lambda_client import (
+    CallbackOptions,
     CheckpointOutput,
     CheckpointUpdatedExecutionState,
     ErrorObject,
@@ -18,8 +20,10 @@ from durable_lambda_client import (
     EventType,
     ExecutionStatus,
     InvocationCompletedDetails,
+    OperationAction,
     OperationStatus,
     OperationType,
+    OperationUpdate,
     RetryDetails,
     StepSucceededDetails,
 )
@@ -335,3 +339,86 @@ def test_functions_can_be_registered_before_a_reopened_store_resumes() -> None:
     second.start()
     assert second.wait_for_execution(arn, timeout=30).result == '"resumed"'
     second.close()
+
+
+def test_callback_and_execution_timeouts_fire_after_a_restart(tmp_path: Path) -> None:
+    """service.md §13 #32: timers of every kind survive on the SQLite store; a service
+    reopened after they fell due fires them at once (at its own time: it was down)."""
+    path = tmp_path / "timers.db"
+    clock = VirtualClock(start=START)
+
+    def opens_callback(inv: Invocation) -> Any:
+        if "cb" not in inv.operations:
+            inv.checkpoint(
+                OperationUpdate(
+                    "cb",
+                    OperationType.CALLBACK,
+                    OperationAction.START,
+                    callback_options=CallbackOptions(timeout_seconds=600),
+                )
+            )
+            return PENDING
+        return succeeded(f'"{inv.status("cb")}"')
+
+    def waits_a_day(inv: Invocation) -> Any:
+        inv.checkpoint(wait_start("w", 86_400))
+        return PENDING
+
+    before = DurableExecutionService(store=SqliteStore(path), clock=clock, seed=1)
+    harness = Harness(before)
+    callback = harness.start(Script(opens_callback), name="cb", execution_timeout=86_400)
+    timeout = harness.start(Script(waits_a_day), name="long", execution_timeout=3600)
+    before.run_until(
+        lambda: all(
+            before.execution_record(arn).invocation_count == 1
+            and not before.execution_record(arn).invocation_active
+            for arn in (callback, timeout)
+        )
+    )
+    before.close()
+
+    later = VirtualClock(start=START + timedelta(hours=2))
+    after = DurableExecutionService(store=SqliteStore(path), clock=later, seed=2)
+    Harness(after).register(Script(opens_callback), name="cb")
+    Harness(after).register(Script(waits_a_day), name="long")
+    after.run_until_idle()
+
+    assert after.execution_record(callback).result == '"TIMED_OUT"'
+    timed_out = Harness(after).history(callback)[3]
+    assert timed_out["EventType"] == "CallbackTimedOut"
+    assert timed_out["EventTimestamp"] == START + timedelta(hours=2)
+    assert after.execution_record(timeout).status is ExecutionStatus.TIMED_OUT
+    assert Harness(after).history(timeout)[-1]["EventType"] == "ExecutionTimedOut"
+    after.close()
+
+
+def test_sqlite_writes_only_the_rows_a_checkpoint_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """service.md §13 #34: no whole-execution blob rewritten per checkpoint (the
+    execution row does not grow with the execution), and nothing printed."""
+    store = SqliteStore(tmp_path / "rows.db")
+    service = DurableExecutionService(store=store, clock=VirtualClock(start=START), seed=3)
+    sizes: list[int] = []
+    changed: list[int] = []
+
+    def execution_row() -> int:
+        connection = store._connection
+        row = connection.execute("SELECT length(record) FROM executions").fetchone()
+        return int(row[0])
+
+    def many(inv: Invocation) -> Any:
+        for index in range(200):
+            before = store._connection.total_changes
+            inv.checkpoint(step_succeed(f"s{index}", '"' + "x" * 100 + '"'))
+            changed.append(store._connection.total_changes - before)
+            if index in (0, 199):
+                sizes.append(execution_row())
+        return succeeded()
+
+    Harness(service).run(Script(many))
+    service.close()
+
+    assert abs(sizes[1] - sizes[0]) < 50
+    assert max(changed) <= 3  # the operation, its event, the execution's counters
+    assert capsys.readouterr().out == ""

@@ -207,7 +207,14 @@ class Scheduler:
     def _fire_next_instant(self, kinds: tuple[TimerKind, ...] | None, limit_ms: int | None) -> bool:
         """Move time to the next timer (not past ``limit_ms``) and fire all timers due
         then. False when there is none, or when a timer outside ``kinds`` comes first
-        (time never passes a timer without firing it)."""
+        (time never passes a timer without firing it). Timers already due fire whatever
+        their kind: no time has to move for them (e.g. overdue after a restart)."""
+        now = self.clock.now_ms()
+        first = self.timers.next_due()
+        if first is not None and first <= now:
+            for due_ms, key in self.timers.pop_due(now):
+                self._fire_timer(key, due_ms)
+            return True
         due = self.timers.next_due(kinds)
         if due is None or (limit_ms is not None and due > limit_ms):
             return False
