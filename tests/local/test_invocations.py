@@ -147,8 +147,10 @@ def test_client_tokens_are_remembered_per_execution_for_fifteen_minutes(
     arn = harness.start(script, execution_timeout=3600)
     service = harness.service
     service.run_until(
-        lambda: service.execution_record(arn).is_terminal
-        or service.execution_record(arn).status is ExecutionStatus.PAUSED
+        lambda: (
+            service.execution_record(arn).is_terminal
+            or service.execution_record(arn).status is ExecutionStatus.PAUSED
+        )
     )
     script.check()
     service.resume_durable_execution(arn)
