@@ -1,4 +1,5 @@
-"""The HTTP surface has none of the official local runner's deviations (service.md §13.1).
+"""The HTTP surface has none of the official local runner's deviations (service.md §13.1,
+and the cloud runner's, §13.5 #37).
 
 Each test drives a LocalServer with an unmodified boto3 client and checks what the
 official runner gets wrong: error bodies, list filters and order, paging defaults,
@@ -21,8 +22,20 @@ from urllib.parse import quote
 
 import pytest
 
-from durable_lambda_client import DurableExecutionInvocationInputWithClient
-from durable_lambda_local import LocalFunction, MemoryStore, SkipClock, SqliteStore, Store
+from durable_lambda import DurableContext, Duration, durable_execution
+from durable_lambda_client import (
+    DurableExecutionInvocationInputWithClient,
+    ExecutionStatus,
+    InvocationStatus,
+)
+from durable_lambda_local import (
+    DurableFunctionCloudTestRunner,
+    LocalFunction,
+    MemoryStore,
+    SkipClock,
+    SqliteStore,
+    Store,
+)
 from durable_lambda_local.http import LocalServer
 
 
@@ -310,3 +323,56 @@ def test_checkpoint_and_state_of_an_unknown_execution_are_invalid_parameters(
         client.get_durable_execution_state(DurableExecutionArn=unknown, CheckpointToken="eA==")
     assert checkpoint.value.response["Error"]["Message"] == "Invalid checkpoint token"
     assert state.value.response["Error"]["Message"] == "Invalid checkpoint token"
+
+
+@durable_execution
+def naps(event: Any, context: DurableContext) -> str:
+    context.wait(Duration.from_hours(int(event.get("hours", 0)) or 1), name="nap")
+    return "rested"
+
+
+@durable_execution
+def holds(event: Any, context: DurableContext) -> str:
+    return str(context.create_callback(name="go").result())
+
+
+def test_the_cloud_runner_keeps_the_local_interface_and_every_status() -> None:
+    """#37: run() takes the in-process runner's arguments, pause and resume work, and
+    TIMED_OUT and STOPPED stay visible in execution_status."""
+    with LocalServer(
+        {"naps": naps, "holds": holds},
+        store=MemoryStore(),
+        clock=SkipClock(answer_window=None),
+        execution_timeout=3 * 3600,
+    ) as server:
+        runner = DurableFunctionCloudTestRunner(
+            "naps:$LATEST", region="us-east-1", lambda_endpoint=server.url, poll_interval=0.02
+        )
+        rested = runner.run(input={"hours": 2}, timeout=30, execution_timeout=60)
+        timed_out = runner.run(input={"hours": 5}, timeout=30)
+
+        holder = DurableFunctionCloudTestRunner(
+            "holds", region="us-east-1", lambda_endpoint=server.url, poll_interval=0.02
+        )
+        arn = holder.run_async(input={})
+        callback_id = holder.wait_for_callback(arn, name="go", timeout=30)
+        holder.pause_execution(arn, timeout=30)
+        paused = server.service.execution_record(arn).status.value
+        holder.resume_execution(arn)
+        holder.send_callback_success(callback_id, b'"go"')
+        answered = holder.wait_for_result(arn, timeout=30)
+
+        stopped_arn = holder.run_async(input={"again": 1})
+        holder.wait_for_callback(stopped_arn, timeout=30)
+        holder.lambda_client.stop_durable_execution(DurableExecutionArn=stopped_arn)
+        stopped = holder.wait_for_result(stopped_arn, timeout=30)
+
+    assert rested.status is InvocationStatus.SUCCEEDED
+    assert rested.value == "rested"
+    assert timed_out.status is InvocationStatus.FAILED
+    assert timed_out.execution_status is ExecutionStatus.TIMED_OUT
+    assert paused == "PAUSED"
+    assert answered.value == '"go"'
+    assert [e.event_type.value for e in answered.history].count("ExecutionPaused") == 1
+    assert stopped.status is InvocationStatus.FAILED
+    assert stopped.execution_status is ExecutionStatus.STOPPED

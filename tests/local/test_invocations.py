@@ -370,6 +370,38 @@ def test_raising_handlers_are_retried_with_backoff_then_fail(harness: Harness) -
     assert events[-1]["ExecutionFailedDetails"]["Error"]["Payload"]["ErrorMessage"] == "attempt 5"
 
 
+def test_the_invocation_failure_policy_is_configurable() -> None:
+    """service.md §13 #38: attempts, backoff and the PENDING-without-work budget are
+    the service's parameters, not constants."""
+    from durable_lambda_local._clock import VirtualClock
+
+    service = DurableExecutionService(
+        clock=VirtualClock(start=START),
+        seed=4,
+        max_invocation_attempts=2,
+        invocation_retry_delay=30,
+        max_invalid_pending_outputs=1,
+    )
+    harness = Harness(service)
+
+    def boom(inv: Invocation) -> Any:
+        raise RuntimeError("no")
+
+    raising = Script(boom)
+    arn = harness.run(raising, name="raises")
+    completed = [e for e in harness.history(arn) if e["EventType"] == "InvocationCompleted"]
+    assert [e["EventTimestamp"] - START for e in completed] == [timedelta(0), timedelta(seconds=30)]
+    assert service.execution_record(arn).status is ExecutionStatus.FAILED
+
+    idle = Script(lambda inv: PENDING)
+    arn = harness.run(idle, name="idles")
+    assert len(idle.invocations) == 1
+    assert service.execution_record(arn).status is ExecutionStatus.FAILED
+    service.close()
+    with pytest.raises(ValueError, match="max_invocation_attempts must be at least 1; got 0"):
+        DurableExecutionService(max_invocation_attempts=0)
+
+
 def test_a_clean_invocation_resets_the_failure_count(harness: Harness) -> None:
     calls = iter(range(100))
 

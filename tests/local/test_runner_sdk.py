@@ -182,6 +182,29 @@ def test_callback_answered_by_name() -> None:
     assert callback.result == "yes"
 
 
+@durable_execution
+def two_approvals(event: Any, context: DurableContext) -> Any:
+    first = context.create_callback(name="first").result()
+    second = context.create_callback(name="second").result()
+    return [first, second]
+
+
+def test_wait_for_callback_never_returns_a_callback_already_answered() -> None:
+    """service.md §13 #35: the official helper could hand back a completed callback."""
+    with runner(two_approvals, execution_timeout=DAYS) as r:
+        arn = r.run_async()
+        first = r.wait_for_callback(arn)
+        r.send_callback_success(first, b'"one"')
+        second = r.wait_for_callback(arn)
+        assert second != first
+        assert r.wait_for_callback(arn, name="second") == second
+        r.send_callback_success(second, b'"two"')
+        result = r.wait_for_result(arn)
+    assert result.value == ['"one"', '"two"']
+    assert result.get_callback("first").callback_id == first
+    assert result.get_callback("second").callback_id == second
+
+
 def test_callback_failure_and_timeout() -> None:
     with runner(approval, execution_timeout=7 * DAYS) as r:
         arn = r.run_async()
