@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -47,14 +47,17 @@ FAKE_WITH_LATENCY = f"fake-client+{LATENCY_S * 1000:g}ms"
 RUNNER_TIMEOUT_S = 300
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Sizes:
-    """Sizes measured in a quick run and in a full run."""
+class Sizes(Generic[T]):
+    """Sizes (or size combinations) measured in a quick run and in a full run."""
 
-    quick: tuple[int, ...]
-    full: tuple[int, ...]
+    quick: tuple[T, ...]
+    full: tuple[T, ...]
 
-    def pick(self, quick: bool) -> tuple[int, ...]:
+    def pick(self, quick: bool) -> tuple[T, ...]:
         return self.quick if quick else self.full
 
 
@@ -305,12 +308,14 @@ def _w3(sdk: Sdk, quick: bool) -> Iterator[Callable[[], Case[Any]]]:
                 n=n, ops=n, unit="item", handler=handler,
                 event={"n": n, "concurrency": concurrency}, expected=n * (n - 1),
             )  # fmt: skip
-    yield partial(
-        _fake_case,
-        sdk, workload="W3", title=title, variant="max_concurrency=10", n=100, ops=100,
-        unit="item", handler=handler, event={"n": 100, "concurrency": 10},
-        expected=100 * 99, latency_s=LATENCY_S,
-    )  # fmt: skip
+    # Under latency, how many calls the branches' updates share (full: also at scale).
+    for n, concurrency in Sizes(((100, 10),), ((100, 10), (1000, 10), (1000, 100))).pick(quick):
+        yield partial(
+            _fake_case,
+            sdk, workload="W3", title=title, variant=f"max_concurrency={concurrency}", n=n,
+            ops=n, unit="item", handler=handler, event={"n": n, "concurrency": concurrency},
+            expected=n * (n - 1), latency_s=LATENCY_S,
+        )  # fmt: skip
     for n in Sizes((10,), (10, 100)).pick(quick):
         yield partial(
             _runner_case,
@@ -331,11 +336,13 @@ def _w4(sdk: Sdk, quick: bool) -> Iterator[Callable[[], Case[Any]]]:
             unit="branch", handler=handler, event={"branches": branches},
             expected=branches * per_branch,
         )  # fmt: skip
-    yield partial(
-        _fake_case,
-        sdk, workload="W4", title=title, variant="", n=10, ops=10, unit="branch",
-        handler=handler, event={"branches": 10}, expected=10 * per_branch, latency_s=LATENCY_S,
-    )  # fmt: skip
+    for branches in Sizes((10,), (10, 50)).pick(quick):
+        yield partial(
+            _fake_case,
+            sdk, workload="W4", title=title, variant="", n=branches, ops=branches,
+            unit="branch", handler=handler, event={"branches": branches},
+            expected=branches * per_branch, latency_s=LATENCY_S,
+        )  # fmt: skip
     for branches in Sizes((10,), (2, 10)).pick(quick):
         yield partial(
             _runner_case,
