@@ -238,6 +238,42 @@ def test_callbacks_of_an_ended_execution_are_closed(harness: Harness) -> None:
         harness.service.send_durable_execution_callback_success(callback_id, b"1")
 
 
+def test_callbacks_of_a_deleted_execution_stop_resolving(harness: Harness) -> None:
+    """service.md §2.7: after DeleteDurableExecution the callback id is unknown."""
+    script = waits_for_callback("cb")
+    arn, callback_id = start_and_get_callback_id(harness, script)
+    harness.service.stop_durable_execution(arn)
+    harness.service.delete_durable_execution(arn)
+    with pytest.raises(ResourceNotFoundException):
+        harness.service.send_durable_execution_callback_heartbeat(callback_id)
+
+
+def test_a_callback_completes_while_paused_and_the_resume_delivers_it(
+    harness: Harness,
+) -> None:
+    """service.md §2.6, §7: callbacks keep completing (with their event) while the
+    execution is paused; no invocation until the resume, which owes one."""
+    script = waits_for_callback("cb")
+    arn, callback_id = start_and_get_callback_id(harness, script, execution_timeout=3600)
+    service = harness.service
+    service.pause_durable_execution(arn)
+    service.send_durable_execution_callback_success(callback_id, b'"late"')
+    service.run_until_idle()
+    assert len(script.invocations) == 1
+    assert harness.event_types(arn)[-2:] == ["ExecutionPaused", "CallbackSucceeded"]
+    service.resume_durable_execution(arn)
+    record = service.wait_for_execution(arn)
+
+    assert record.result == '"SUCCEEDED"'
+    assert len(script.invocations) == 2
+    assert harness.event_types(arn)[-4:] == [
+        "CallbackSucceeded",
+        "ExecutionResumed",
+        "InvocationCompleted",
+        "ExecutionSucceeded",
+    ]
+
+
 def test_completion_during_a_wait_is_its_own_invocation(harness: Harness) -> None:
     """Conformance 4-9: callback answered while the function waits on a timer."""
 

@@ -161,6 +161,32 @@ def test_stopping_the_child_stops_the_parent_operation(harness: Harness) -> None
     assert service.execution_record(arn).result == '"STOPPED"'
 
 
+def test_stopping_the_parent_leaves_its_child_running(harness: Harness) -> None:
+    """service.md §2.5 (R): children are independent executions; the parent's
+    operation is not completed by a child that ends after the parent."""
+    harness.register(waits(100), "Slow")
+    arn = harness.start(invoker("Slow"))
+    service = harness.service
+    service.run_until(
+        lambda: (
+            len(service.operation_records(arn)) == 2
+            and not service.execution_record(arn).invocation_active
+        )
+    )
+    child_id = service.operation_records(arn)[1].child_execution_id
+    assert child_id is not None
+    child = service.store.load_execution(child_id)
+    assert child is not None
+
+    service.stop_durable_execution(arn)
+    assert service.execution_record(child.arn).status is ExecutionStatus.RUNNING
+    finished = service.wait_for_execution(child.arn)
+
+    assert finished.status is ExecutionStatus.SUCCEEDED
+    assert harness.event_types(arn)[-1] == "ExecutionStopped"
+    assert service.operation_records(arn)[1].status is OperationStatus.STARTED
+
+
 def test_plain_target_is_called_once_with_the_decoded_payload(harness: Harness) -> None:
     calls: list[tuple[Any, Any]] = []
 

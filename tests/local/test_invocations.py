@@ -179,6 +179,24 @@ def test_execution_update_completes_with_the_checkpointed_result(harness: Harnes
     assert harness.history(arn)[-1]["ExecutionSucceededDetails"]["Result"]["Payload"] == big
 
 
+def test_a_checkpointed_outcome_wins_over_the_output(harness: Harness) -> None:
+    """service.md §2.4: the handler's output conflicts with the EXECUTION update it
+    checkpointed; the checkpointed outcome is the execution's."""
+
+    def first(inv: Invocation) -> Any:
+        inv.checkpoint(execution_update(OperationAction.SUCCEED, payload='"kept"'))
+        return {"Status": "FAILED", "Error": {"ErrorMessage": "changed my mind"}}
+
+    arn = harness.run(Script(first))
+    record = harness.service.execution_record(arn)
+    assert (record.status, record.result, record.error) == (
+        ExecutionStatus.SUCCEEDED,
+        '"kept"',
+        None,
+    )
+    assert harness.event_types(arn)[-2:] == ["InvocationCompleted", "ExecutionSucceeded"]
+
+
 def test_execution_fail_update(harness: Harness) -> None:
     error = ErrorObject("too big to return", "Huge", None, None)
 
