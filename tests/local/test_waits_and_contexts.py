@@ -273,3 +273,27 @@ def test_an_operation_status_is_shown_by_its_operation(harness: Harness) -> None
         return succeeded()
 
     harness.run(Script(first))
+
+
+def test_timers_due_at_the_same_instant_release_one_invocation(harness: Harness) -> None:
+    """service.md §3.1: with a virtual clock, timers due together fire together before
+    the invocation they release starts."""
+
+    def first(inv: Invocation) -> Any:
+        inv.checkpoint(wait_start("a", 60), wait_start("b", 60))
+        return PENDING
+
+    def second(inv: Invocation) -> Any:
+        assert (inv.status("a"), inv.status("b")) == ("SUCCEEDED", "SUCCEEDED")
+        return succeeded()
+
+    script = Script(first, second)
+    arn = harness.run(script)
+    assert len(script.invocations) == 2
+    assert harness.event_types(arn)[3:] == [
+        "InvocationCompleted",
+        "WaitSucceeded",
+        "WaitSucceeded",
+        "InvocationCompleted",
+        "ExecutionSucceeded",
+    ]
