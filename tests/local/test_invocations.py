@@ -30,6 +30,7 @@ from .conftest import (
     Harness,
     Invocation,
     Script,
+    step_fail,
     step_start,
     step_succeed,
     succeeded,
@@ -177,6 +178,21 @@ def test_execution_update_completes_with_the_checkpointed_result(harness: Harnes
     assert harness.service.execution_record(arn).result == big
     assert harness.event_types(arn)[-2:] == ["InvocationCompleted", "ExecutionSucceeded"]
     assert harness.history(arn)[-1]["ExecutionSucceededDetails"]["Result"]["Payload"] == big
+
+
+def test_errors_up_to_one_mebibyte_are_accepted(harness: Harness) -> None:
+    """service.md §13 #30: the official runner refuses errors over 32,768 bytes; the
+    model allows 1 MB."""
+    big = ErrorObject("x" * 100_000, "Big", None, ["frame"] * 1000)
+
+    def first(inv: Invocation) -> Any:
+        inv.checkpoint(step_start("s"), step_fail("s", error=big))
+        return succeeded()
+
+    arn = harness.run(Script(first))
+    failed = harness.history(arn)[2]["StepFailedDetails"]["Error"]["Payload"]
+    assert failed["ErrorMessage"] == big.message
+    assert len(failed["StackTrace"]) == 1000
 
 
 def test_a_checkpointed_outcome_wins_over_the_output(harness: Harness) -> None:
