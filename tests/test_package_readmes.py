@@ -29,7 +29,9 @@ def runnable_blocks(readme: Path) -> list[tuple[int, str]]:
 
 
 @pytest.mark.parametrize("readme", READMES, ids=lambda path: path.parent.name)
-def test_readme_examples_run(readme: Path) -> None:
+def test_readme_examples_run(readme: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The local service's default store lives in the user's home; examples get their own.
+    monkeypatch.setenv("DURABLE_LAMBDA_STORE", str(tmp_path / "executions.sqlite3"))
     blocks = runnable_blocks(readme)
     assert blocks, f"{readme} has no runnable Python example"
     namespace: dict[str, object] = {"__name__": "readme_example"}
