@@ -448,7 +448,17 @@ def machine() -> dict[str, Any]:
         "cpu_model": cpu_model(),
         "cpus": os.cpu_count(),
         "nproc": usable,
+        # Other work on the machine slows threads down most: judge a run by its load.
+        "load_average": load_average(),
     }
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15-minute load averages, where the system reports them."""
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
 
 
 def build_report(
@@ -511,6 +521,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
+    load_at_start = load_average()
     sides: dict[str, dict[str, Any]] = {
         "ours": _run_workloads(sys.executable, "ours", args.quick, args.only)
     }
@@ -524,6 +535,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = build_report(
         sides, packages, quick=args.quick, elapsed_s=time.perf_counter() - started
     )
+    report["machine"]["load_average_at_start"] = load_at_start
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2) + "\n")
     if args.markdown:
@@ -531,7 +543,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.write(render(report))
     about = report["machine"]
     sys.stdout.write(
-        f"\nMachine: {about['cpu_model']}, nproc {about['nproc']}, Python {about['python']}.\n"
+        f"\nMachine: {about['cpu_model']}, nproc {about['nproc']}, Python {about['python']}, "
+        f"load average {load_at_start} at the start, {about['load_average']} at the end.\n"
         f"Wrote {args.json} in {report['elapsed_s']:.1f} s.\n"
     )
     problems = failures(report)
