@@ -17,9 +17,13 @@ from durable_lambda_client import (
     OperationType,
     OperationUpdate,
 )
+from durable_lambda_local._clock import RealClock
+from durable_lambda_local._control_plane import DurableExecutionService
 from durable_lambda_local._errors import InvalidParameterValueException
 from durable_lambda_local._functions import LocalFunction
 from durable_lambda_local._history_assertions import assert_history
+from durable_lambda_local._memory_store import MemoryStore
+from durable_lambda_local._scheduler import SchedulerMode
 
 from .conftest import PENDING, Harness, Invocation, Script, succeeded, wait_start
 
@@ -311,3 +315,47 @@ def test_child_output_over_one_mebibyte_fails_the_child(harness: Harness) -> Non
         "Execution output payload size must be less than or equal to 1048576 bytes."
     )
     assert harness.service.operation_records(arn)[1].status is OperationStatus.FAILED
+
+
+def test_a_target_starts_only_after_the_invocation_that_invoked_it_has_ended() -> None:
+    # In Lambda a target takes longer to start than its caller takes to suspend, so the
+    # conformance histories always show InvocationCompleted before ChainedInvoke*; a
+    # background service must not let an in-process target run (and finish) first.
+    service = DurableExecutionService(
+        store=MemoryStore(), clock=RealClock(), mode=SchedulerMode.BACKGROUND
+    )
+    harness = Harness(service)
+    target_ran = threading.Event()
+    ran_while_invoking: list[bool] = []
+
+    def echo_and_tell(inv: Invocation) -> Any:
+        target_ran.set()
+        return echo(inv)
+
+    def start_and_give_the_target_time(inv: Invocation) -> Any:
+        inv.checkpoint(invoke("i", "Echo"))
+        ran_while_invoking.append(target_ran.wait(timeout=0.5))
+        return PENDING
+
+    def finish(inv: Invocation) -> Any:
+        details = inv.operations["i"].chained_invoke_details
+        return succeeded(None if details is None else details.result)
+
+    target, parent = Script(echo_and_tell), Script(start_and_give_the_target_time, finish)
+    harness.register(target, "Echo")
+    arn = harness.start(parent)
+    try:
+        service.wait_for_execution(arn, timeout=30)
+        parent.check()
+        assert ran_while_invoking == [False]
+        assert harness.event_types(arn) == [
+            "ExecutionStarted",
+            "ChainedInvokeStarted",
+            "InvocationCompleted",
+            "ChainedInvokeSucceeded",
+            "InvocationCompleted",
+            "ExecutionSucceeded",
+        ]
+        assert service.execution_record(arn).result == '"in"'
+    finally:
+        service.close()

@@ -48,8 +48,9 @@ class LiveExecution:
     input (its ``UpdatedOperationIds``). ``scheduled`` is True while an invocation is
     queued but not started. ``events`` caches the history once read (None: not loaded).
     ``evicted`` marks an object the service no longer uses (dropped from its working
-    set or deleted); whoever still holds it must look the execution up again. Guarded
-    by ``lock``.
+    set or deleted); whoever still holds it must look the execution up again.
+    ``held_dispatches`` are chained-invoke targets started while an invocation ran,
+    released when it ends. Guarded by ``lock``.
     """
 
     def __init__(self, record: ExecutionRecord, operations: list[OperationRecord]) -> None:
@@ -74,6 +75,7 @@ class LiveExecution:
         self.control_tokens: dict[str, tuple[tuple[object, ...], int]] = {}
         self.events: list[EventRecord] | None = None
         self.evicted = False
+        self.held_dispatches: list[Callable[[], None]] = []
 
     @property
     def execution_id(self) -> str:
@@ -89,6 +91,7 @@ class Transaction:
         self.record = live.record
         self.changes = Changeset()
         self.deferred: list[Callable[[], None]] = []
+        self.held: list[Callable[[], None]] = []
         self.delivered: set[str] | None = None
         self.new_lives: list[LiveExecution] = []
         self.reset_service_updated = False
@@ -215,6 +218,20 @@ class Transaction:
         """Run ``action`` after the commit, outside the execution's lock."""
         self.deferred.append(action)
 
+    def defer_until_invocation_ends(self, action: Callable[[], None]) -> None:
+        """Run ``action`` after the commit, or, while an invocation of the execution is
+        running, once that invocation has ended.
+
+        Chained-invoke targets start this way. In Lambda a target takes far longer to
+        start than the invocation that asked for it takes to suspend, so its completion
+        always lands after that invocation's ``InvocationCompleted``; a target that runs
+        in-process in microseconds would otherwise complete first.
+        """
+        if self.record.invocation_active:
+            self.held.append(action)
+        else:
+            self.deferred.append(action)
+
     def remaining_dirty(self) -> set[str]:
         """Operations the handler will not have seen once this transaction commits."""
         dirty = self.live.dirty | self._operations.keys()
@@ -249,6 +266,10 @@ class Transaction:
         """Fold the committed changes into the live state."""
         live = self.live
         live.record = self.record
+        live.held_dispatches.extend(self.held)
+        if live.held_dispatches and not live.record.invocation_active:
+            self.deferred.extend(live.held_dispatches)
+            live.held_dispatches.clear()
         dirty = self.remaining_dirty()
         for operation_id, record in self._operations.items():
             live.operations[operation_id] = record

@@ -752,7 +752,7 @@ class ServiceCore:
             elif isinstance(effect, StartChildExecution):
                 self._start_child(transaction, effect)
             elif isinstance(effect, CallPlainTarget):
-                transaction.defer(
+                transaction.defer_until_invocation_ends(
                     partial(
                         self._scheduler.submit,
                         partial(
@@ -782,7 +782,7 @@ class ServiceCore:
         )
         self._add_new_execution_changes(transaction.changes, parts)
         transaction.new_lives.append(child)
-        transaction.defer(partial(self._schedule, child))
+        transaction.defer_until_invocation_ends(partial(self._schedule, child))
 
     def _call_plain_target(self, execution_id: str, operation_id: str) -> None:
         live = self._live(execution_id)
