@@ -807,3 +807,23 @@ def test_matcher_reports_every_difference() -> None:
         variables={"Y": 1},
     )
     assert bindings == {"X": "a", "Y": 1}
+
+
+def test_matcher_reads_placeholders_and_patterns_as_the_conformance_runner_does() -> None:
+    from durable_lambda_local import HistoryMismatchError, assert_history
+
+    events = [{"EventId": 2, "Id": "op-1", "Name": "a\nb", "Payload": "${//}"}]
+    # Any name makes a placeholder; an empty or multi-line pattern is no regex.
+    bindings = assert_history(
+        events, [{"EventId": 2, "Id": "${ID-1}", "Payload": "${//}", "Name": "${/a.b/x}"}]
+    )
+    assert bindings == {"ID-1": "op-1", "//": "${//}", "/a.b/x": "a\nb"}
+    with pytest.raises(HistoryMismatchError) as mismatch:
+        assert_history(events, [{"EventId": 2, "Name": "${/a.b/}"}])
+    assert mismatch.value.problems == ["EventId=2.Name: 'a\\nb' does not match /a.b/"]
+    # Inside a longer string only bound identifier names are replaced.
+    assert assert_history(
+        [{"EventId": 2, "Name": "op-1/${B}"}],
+        [{"EventId": 2, "Name": "${A}/${B}"}],
+        variables={"A": "op-1"},
+    ) == {"A": "op-1"}

@@ -2,9 +2,9 @@
 
 The expected list is what the cross-SDK conformance requirements write (in YAML or as
 Python dicts): events matched by ``EventId``; ``{}`` and ``"*"`` accept anything but the
-key must exist; ``"${/regex/}"`` must match; ``"${NAME}"`` binds a placeholder on first
-use and must be equal afterwards (also inside longer strings once bound); dicts compare
-only the expected keys; lists compare element by element.
+key must exist; ``"${/regex/}"`` must match; ``"${NAME}"`` (any name) binds a placeholder on first
+use and must be equal afterwards (inside longer strings, bound identifier names are
+substituted); dicts compare only the expected keys; lists compare element by element.
 
 Example:
     >>> events = [
@@ -30,8 +30,12 @@ from durable_lambda_client import Event
 
 __all__ = ["HistoryMismatchError", "assert_history"]
 
-_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_REGEX = re.compile(r"\$\{/(.*)/\}", re.DOTALL)
+# A whole value "${...}" is a placeholder whatever its name (the runner takes any name:
+# "${ID-1}" binds too); inside longer strings only identifier names are substituted.
+_PLACEHOLDER = re.compile(r"\$\{([^{}]+)\}")
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# As in the runner: a non-empty pattern on one line; anything else is not a regex.
+_REGEX = re.compile(r"\$\{/(.+)/\}")
 _CALLBACK_CHILD_TYPES = frozenset({"CallbackStarted", "StepStarted", "StepSucceeded"})
 
 
@@ -53,7 +57,7 @@ def _substitute(text: str, bindings: Mapping[str, Any]) -> str:
         name = match.group(1)
         return str(bindings[name]) if name in bindings else match.group(0)
 
-    return _PLACEHOLDER.sub(replace, text)
+    return _REFERENCE.sub(replace, text)
 
 
 def _compare(
