@@ -1,0 +1,215 @@
+"""Where a requirement runs: the in-process local service, or the HTTP server via boto3.
+
+Both backends offer what the conformance runner needs from Lambda (invoke, history,
+execution, the three callback calls) and a way to let time pass. In process, time is a
+``VirtualClock`` that only moves when told, so a poll interval or a callback ``Delay``
+costs nothing and timers fire at exactly their modelled instants. Over HTTP the server
+runs on the wall clock and boto3 does every call, as the official runner would.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from durable_lambda_client import ErrorObject
+from durable_lambda_local import DurableFunctionTestRunner, MemoryStore, RealClock, VirtualClock
+
+__all__ = [
+    "CHAINED_TARGET_RETENTION_DAYS",
+    "CHAINED_TARGET_TIMEOUT",
+    "EXECUTION_TIMEOUT",
+    "Backend",
+    "HttpServerBackend",
+    "InProcessBackend",
+]
+
+EXECUTION_TIMEOUT = 86_400
+"""``ExecutionTimeout`` of every requirement's function: longer than any requirement waits."""
+
+CHAINED_TARGET_TIMEOUT = 300
+CHAINED_TARGET_RETENTION_DAYS = 7
+"""The ``DurableConfig`` the catalogue's templates give chained-invoke targets."""
+
+_START = datetime(2026, 1, 1, tzinfo=UTC)
+_SYNC_WAIT_SECONDS = 120.0
+
+
+class Backend(Protocol):
+    """One requirement's view of Lambda and the durable-execution API."""
+
+    poll_interval: float
+    """Seconds between two polls of an asynchronous execution's history."""
+
+    def start(self, payload: bytes, *, wait: bool) -> str:
+        """Invoke the requirement's function with ``payload``; return the execution ARN.
+
+        With ``wait`` the call returns once the execution has ended (a synchronous
+        invoke); otherwise it returns at once (``InvocationType=Event``).
+        """
+
+    def history(self, arn: str) -> list[dict[str, Any]]:
+        """The execution's history events, shaped as boto3 parses them."""
+
+    def execution(self, arn: str) -> dict[str, Any]:
+        """``GetDurableExecution``: at least ``Status`` and, when succeeded, ``Result``."""
+
+    def let_time_pass(self, seconds: float) -> None:
+        """Let ``seconds`` go by while the service keeps working."""
+
+    def send_success(self, callback_id: str, result: bytes | None) -> None: ...
+
+    def send_failure(self, callback_id: str, error: Mapping[str, Any] | None) -> None: ...
+
+    def send_heartbeat(self, callback_id: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class InProcessBackend:
+    """The requirement's handler on a fresh ``DurableFunctionTestRunner`` (virtual time).
+
+    Args:
+        function_name: the name the handler is registered under.
+        handler: the requirement's handler.
+        targets: durable chained-invoke targets by function name.
+        poll_interval: virtual seconds between polls (the official runner's 2 s).
+    """
+
+    def __init__(
+        self,
+        function_name: str,
+        handler: Callable[..., Any],
+        targets: Mapping[str, Callable[..., Any]],
+        poll_interval: float = 2.0,
+    ) -> None:
+        self.poll_interval = poll_interval
+        self._clock = VirtualClock(start=_START)
+        self._function_name = function_name
+        self._runner = DurableFunctionTestRunner(
+            handler,
+            clock=self._clock,
+            execution_timeout=EXECUTION_TIMEOUT,
+            function_name=function_name,
+        )
+        for name, target in targets.items():
+            self._runner.register_durable_function(
+                name,
+                target,
+                execution_timeout=CHAINED_TARGET_TIMEOUT,
+                retention_period_days=CHAINED_TARGET_RETENTION_DAYS,
+            )
+
+    def start(self, payload: bytes, *, wait: bool) -> str:
+        arn = self._runner.run_async(input=payload.decode("utf-8"))
+        if wait:
+            self._runner.wait_for_result(arn, timeout=_SYNC_WAIT_SECONDS)
+        return arn
+
+    def history(self, arn: str) -> list[dict[str, Any]]:
+        return [event.to_dict() for event in self._runner.history(arn)]
+
+    def execution(self, arn: str) -> dict[str, Any]:
+        described = self._runner.service.get_durable_execution(arn)
+        found: dict[str, Any] = {"Status": described.status.value}
+        if described.result is not None:
+            found["Result"] = described.result
+        return found
+
+    def let_time_pass(self, seconds: float) -> None:
+        self._clock.advance(seconds)
+
+    def send_success(self, callback_id: str, result: bytes | None) -> None:
+        self._runner.service.send_durable_execution_callback_success(callback_id, result)
+
+    def send_failure(self, callback_id: str, error: Mapping[str, Any] | None) -> None:
+        self._runner.service.send_durable_execution_callback_failure(
+            callback_id, None if error is None else ErrorObject.from_dict(error)
+        )
+
+    def send_heartbeat(self, callback_id: str) -> None:
+        self._runner.service.send_durable_execution_callback_heartbeat(callback_id)
+
+    def close(self) -> None:
+        self._runner.close()
+
+
+class HttpServerBackend:
+    """Every requirement's handler hosted by one ``LocalServer``, driven through boto3.
+
+    The server runs on the wall clock, so waits and callback delays take real time; the
+    history is polled every ``poll_interval`` real seconds.
+
+    Args:
+        functions: durable handlers by function name (requirements and targets).
+        poll_interval: real seconds between polls.
+    """
+
+    def __init__(
+        self, functions: Mapping[str, Callable[..., Any]], poll_interval: float = 0.5
+    ) -> None:
+        import boto3
+        from botocore.config import Config
+
+        from durable_lambda_local.http import LocalServer
+
+        self.poll_interval = poll_interval
+        self._function_name = ""
+        self._server = LocalServer(dict(functions), store=MemoryStore(), clock=RealClock())
+        self._client = boto3.client(
+            "lambda",
+            endpoint_url=self._server.url,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+            config=Config(retries={"max_attempts": 0}, read_timeout=_SYNC_WAIT_SECONDS),
+        )
+
+    def select(self, function_name: str) -> HttpServerBackend:
+        """Aim the next ``start`` at ``function_name``; returns the backend."""
+        self._function_name = function_name
+        return self
+
+    def start(self, payload: bytes, *, wait: bool) -> str:
+        response = self._client.invoke(
+            FunctionName=self._function_name,
+            Qualifier="$LATEST",
+            InvocationType="RequestResponse" if wait else "Event",
+            Payload=payload,
+        )
+        arn = response.get("DurableExecutionArn")
+        if not arn:
+            raise RuntimeError(f"Invoke answered without a DurableExecutionArn: {response!r}")
+        return str(arn)
+
+    def history(self, arn: str) -> list[dict[str, Any]]:
+        response = self._client.get_durable_execution_history(
+            DurableExecutionArn=arn, IncludeExecutionData=True
+        )
+        return list(response.get("Events", []))
+
+    def execution(self, arn: str) -> dict[str, Any]:
+        return dict(self._client.get_durable_execution(DurableExecutionArn=arn))
+
+    def let_time_pass(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def send_success(self, callback_id: str, result: bytes | None) -> None:
+        arguments: dict[str, Any] = {"CallbackId": callback_id}
+        if result is not None:
+            arguments["Result"] = result
+        self._client.send_durable_execution_callback_success(**arguments)
+
+    def send_failure(self, callback_id: str, error: Mapping[str, Any] | None) -> None:
+        arguments: dict[str, Any] = {"CallbackId": callback_id}
+        if error:
+            arguments["Error"] = dict(error)
+        self._client.send_durable_execution_callback_failure(**arguments)
+
+    def send_heartbeat(self, callback_id: str) -> None:
+        self._client.send_durable_execution_callback_heartbeat(CallbackId=callback_id)
+
+    def close(self) -> None:
+        self._server.close()
