@@ -228,6 +228,8 @@ def test_the_rendered_report_lists_the_targets_with_their_verdicts(
     ]
     assert line.split()[-5:] == [">=", "300/s", "200/s", "MISSED", "W8"]
     assert "200 calls/s" in text  # the rate of an HTTP row
+    markdown = bench_run.render(report, markdown=True)
+    assert " met.\n\n| area | target | limit | measured | result | source |\n" in markdown
 
 
 @pytest.mark.parametrize(

@@ -332,6 +332,8 @@ def compare(
 def render(report: Mapping[str, Any], markdown: bool = False) -> str:
     """The whole report as text tables (or Markdown tables)."""
     sections: list[str] = []
+    # Markdown needs a blank line between a caption and its table.
+    gap = "\n\n" if markdown else "\n"
     lines: list[list[str]] = []
     for side, document in report["sides"].items():
         lines += [_result_line(side, result) for result in document["rows"]]
@@ -354,7 +356,8 @@ def render(report: Mapping[str, Any], markdown: bool = False) -> str:
     ]
     if growth_lines:
         sections.append(
-            "Growth: least-squares slope of log(time) on log(n); 1.0 = linear.\n"
+            "Growth: least-squares slope of log(time) on log(n); 1.0 = linear."
+            + gap
             + _table(
                 ("side", "workload", "variant", "mode", "sizes", "growth exponent"),
                 growth_lines,
@@ -376,7 +379,8 @@ def render(report: Mapping[str, Any], markdown: bool = False) -> str:
             for entry in report["comparison"]
         ]
         sections.append(
-            "Ratio of medians, ours/reference (below 1: ours is faster).\n"
+            "Ratio of medians, ours/reference (below 1: ours is faster)."
+            + gap
             + _table(
                 ("workload", "variant", "mode", "n", "ours", "reference", "ours/reference"),
                 comparison_lines,
@@ -397,7 +401,8 @@ def render(report: Mapping[str, Any], markdown: bool = False) -> str:
         ]
         met = sum(entry["passed"] is True for entry in report["targets"])
         sections.append(
-            f"Targets of the issues: {met} of {len(report['targets'])} met.\n"
+            f"Targets of the issues: {met} of {len(report['targets'])} met."
+            + gap
             + _table(
                 ("area", "target", "limit", "measured", "result", "source"),
                 target_lines,
