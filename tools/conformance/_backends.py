@@ -1,29 +1,35 @@
-"""Where a requirement runs: the in-process local service, or the HTTP server via boto3.
+"""Where a requirement runs: the in-process local service, or ``durable-lambda serve``.
 
 Both backends offer what the conformance runner needs from Lambda (invoke, history,
 execution, the three callback calls) and a way to let time pass. In process, time is a
 ``VirtualClock`` that only moves when told, so a poll interval or a callback ``Delay``
-costs nothing and timers fire at exactly their modelled instants. Over HTTP the server
-runs on the wall clock and boto3 does every call, as the official runner would.
+costs nothing and timers fire at exactly their modelled instants. Over HTTP a
+``durable-lambda serve`` process runs on the wall clock and boto3 does every call, as
+the official runner would against Lambda.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from durable_lambda_client import ErrorObject
-from durable_lambda_local import DurableFunctionTestRunner, MemoryStore, RealClock, VirtualClock
+from durable_lambda_local import DurableFunctionTestRunner, VirtualClock
 
 __all__ = [
     "CHAINED_TARGET_RETENTION_DAYS",
     "CHAINED_TARGET_TIMEOUT",
     "EXECUTION_TIMEOUT",
     "Backend",
-    "HttpServerBackend",
     "InProcessBackend",
+    "ServedBackend",
 ]
 
 EXECUTION_TIMEOUT = 86_400
@@ -136,38 +142,69 @@ class InProcessBackend:
         self._runner.close()
 
 
-class HttpServerBackend:
-    """Every requirement's handler hosted by one ``LocalServer``, driven through boto3.
+class ServedBackend:
+    """Every handler hosted by a ``durable-lambda serve`` process, driven through boto3.
 
-    The server runs on the wall clock, so waits and callback delays take real time; the
-    history is polled every ``poll_interval`` real seconds.
+    The server is the command line's, started as a subprocess on a free port with a
+    SQLite store in a temporary folder (the command's default kind of store) and the
+    wall clock: waits and callback delays take real time, and the history is polled
+    every ``poll_interval`` real seconds. Handlers are passed as ``module:attribute``
+    targets, so they must be module-level functions of an importable module.
 
     Args:
         functions: durable handlers by function name (requirements and targets).
+        import_root: the folder the handlers' modules import from.
         poll_interval: real seconds between polls.
+
+    Raises:
+        RuntimeError: the server did not start (its error output is in the message).
     """
 
     def __init__(
-        self, functions: Mapping[str, Callable[..., Any]], poll_interval: float = 0.5
+        self,
+        functions: Mapping[str, Callable[..., Any]],
+        import_root: Path,
+        poll_interval: float = 0.5,
     ) -> None:
         import boto3
         from botocore.config import Config
 
-        from durable_lambda_local.http import LocalServer
-
         self.poll_interval = poll_interval
         self._function_name = ""
-        self._server = LocalServer(dict(functions), store=MemoryStore(), clock=RealClock())
+        self._folder = tempfile.TemporaryDirectory(prefix="conformance-")
+        folder = Path(self._folder.name)
+        command = [sys.executable, "-m", "durable_lambda_local.cli", "serve", "--port", "0"]
+        command += ["--json", "--store", str(folder / "executions.sqlite3")]
+        for name, handler in functions.items():
+            command += ["--function", f"{name}={handler.__module__}:{handler.__name__}"]
+        self._log_path = folder / "serve.log"
+        with open(self._log_path, "w", encoding="utf-8") as log:
+            self._process = subprocess.Popen(
+                command, cwd=import_root, stdout=subprocess.PIPE, stderr=log, text=True
+            )
+        assert self._process.stdout is not None
+        announcement = self._process.stdout.readline()
+        if not announcement:
+            self.close()
+            raise RuntimeError(f"durable-lambda serve did not start:\n{self._log_tail()}")
+        self.url = str(json.loads(announcement)["url"])
         self._client = boto3.client(
             "lambda",
-            endpoint_url=self._server.url,
+            endpoint_url=self.url,
             region_name="us-east-1",
             aws_access_key_id="local",
             aws_secret_access_key="local",
             config=Config(retries={"max_attempts": 0}, read_timeout=_SYNC_WAIT_SECONDS),
         )
 
-    def select(self, function_name: str) -> HttpServerBackend:
+    def _log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self._log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "(no output)"
+        return "\n".join(text.splitlines()[-lines:]) or "(no output)"
+
+    def select(self, function_name: str) -> ServedBackend:
         """Aim the next ``start`` at ``function_name``; returns the backend."""
         self._function_name = function_name
         return self
@@ -212,4 +249,15 @@ class HttpServerBackend:
         self._client.send_durable_execution_callback_heartbeat(CallbackId=callback_id)
 
     def close(self) -> None:
-        self._server.close()
+        """Stop the server (SIGTERM, then SIGKILL after 10 s) and remove its folder."""
+        process = self._process
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+        self._folder.cleanup()

@@ -4,7 +4,7 @@ Usage (from the repository root)::
 
     uv run python tools/conformance/run.py               # every requirement, in process
     uv run python tools/conformance/run.py --only 1-11   # one (or a comma list, or an area)
-    uv run python tools/conformance/run.py --http        # through `LocalServer` and boto3
+    uv run python tools/conformance/run.py --http        # `durable-lambda serve` + boto3
 
 The first run downloads the catalogue wheel into ``tools/conformance/.cache`` (see
 ``_catalogue.py``). Each requirement prints one row (id, verdict, first problem) and a
@@ -28,7 +28,7 @@ if __package__ in (None, ""):
     # Run as a script: make the ``conformance`` package importable.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from conformance._backends import Backend, HttpServerBackend, InProcessBackend
+from conformance._backends import Backend, InProcessBackend, ServedBackend
 from conformance._catalogue import (
     DEFAULT_CACHE,
     CatalogueError,
@@ -104,7 +104,7 @@ def _backends(http: bool) -> Iterator[Callable[[str], Backend]]:
         for requirement_id, conformance in REGISTRY.items():
             functions[function_name(requirement_id)] = conformance.handler
             functions.update(conformance.targets)
-        server = HttpServerBackend(functions)
+        server = ServedBackend(functions, Path(__file__).resolve().parent.parent)
         try:
             yield lambda requirement_id: server.select(function_name(requirement_id))
         finally:
@@ -196,7 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--only", action="append", default=[], help="requirement ids or areas (comma list)"
     )
     parser.add_argument(
-        "--http", action="store_true", help="run through LocalServer and boto3 (real time)"
+        "--http",
+        action="store_true",
+        help="run through `durable-lambda serve` and boto3 (real time)",
     )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="catalogue cache")
     parser.add_argument("--json", type=Path, help="write every outcome to this JSON file")
