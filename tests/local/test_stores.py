@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -422,3 +423,50 @@ def test_sqlite_writes_only_the_rows_a_checkpoint_changes(
     assert abs(sizes[1] - sizes[0]) < 50
     assert max(changed) <= 3  # the operation, its event, the execution's counters
     assert capsys.readouterr().out == ""
+
+
+def test_sqlite_stores_the_input_once_outside_the_rewritten_record(tmp_path: Path) -> None:
+    # The execution row is rewritten as the execution moves on; an input of megabytes
+    # must not be written again each time.
+    store = SqliteStore(tmp_path / "input.db")
+    big_input = '{"blob": "' + "x" * 100_000 + '"}'
+    changes = Changeset()
+    changes.put_execution(replace(execution("e1", 0), input_payload=big_input))
+    store.commit(changes)
+    for sequence in range(1, 4):
+        changes = Changeset()
+        record = store.load_execution("e1")
+        assert record is not None
+        changes.put_execution(replace(record, token_sequence=sequence))
+        store.commit(changes)
+
+    record_length, input_length = store._connection.execute(
+        "SELECT length(record), length(input_payload) FROM executions"
+    ).fetchone()
+    assert record_length < 1_000
+    assert input_length == len(big_input)
+    loaded = store.load_execution("e1")
+    assert loaded is not None
+    assert (loaded.input_payload, loaded.token_sequence) == (big_input, 3)
+    store.close()
+
+
+def test_sqlite_reads_executions_written_by_schema_version_1(tmp_path: Path) -> None:
+    from durable_lambda_local._record_codec import _EXECUTIONS
+    from durable_lambda_local._sqlite_store import _SCHEMA_V1
+
+    path = tmp_path / "v1.db"
+    written = execution("e1", 0, status=ExecutionStatus.SUCCEEDED)
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.executescript(_SCHEMA_V1)
+        connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        connection.execute("INSERT INTO schema_version VALUES (1)")
+        connection.execute(
+            "INSERT INTO executions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ("e1", "fn", "name-e1", "$LATEST", "SUCCEEDED", 0, _EXECUTIONS.encode(written)),
+        )
+
+    store = SqliteStore(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.load_execution("e1") == written
+    store.close()

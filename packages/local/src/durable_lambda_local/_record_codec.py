@@ -93,7 +93,8 @@ class _RecordCodec:
         self._getter = operator.attrgetter(*names)
         self._converted = [(names.index(name), decode) for name, decode in decoders.items()]
 
-    def encode(self, record: object) -> str:
+    def encode(self, record: object, blank: int | None = None) -> str:
+        """The JSON array; the field at index ``blank`` (if given) is written as null."""
         values = list(self._getter(record))
         for index, _ in self._converted:
             value = values[index]
@@ -101,13 +102,19 @@ class _RecordCodec:
                 values[index] = value.value
             elif isinstance(value, ErrorObject):
                 values[index] = value.to_dict()
+        if blank is not None:
+            values[blank] = None
         return _ENCODER.encode(values)
 
-    def decode(self, text: str) -> Any:
+    def decode(self, text: str, fill: tuple[int, Any] | None = None) -> Any:
+        """The record; ``fill`` = (index, value) puts a value stored elsewhere back,
+        unless that value is None."""
         values = json.loads(text)
         for index, decode in self._converted:
             if index < len(values) and values[index] is not None:
                 values[index] = decode(values[index])
+        if fill is not None and fill[1] is not None:
+            values[fill[0]] = fill[1]
         return self._cls(*values)
 
 
@@ -127,12 +134,24 @@ _OPERATIONS = _RecordCodec(
 _INVOCATIONS = _RecordCodec(InvocationRecord, {"error": _error})
 
 
+_INPUT_PAYLOAD = [item.name for item in dataclasses.fields(ExecutionRecord)].index("input_payload")
+
+
 def encode_execution(record: ExecutionRecord) -> str:
-    return _EXECUTIONS.encode(record)
+    """The record without its input payload, which never changes and is stored once.
+
+    The record is rewritten by every checkpoint (its token sequence moves on), so
+    carrying an input of up to 6 MB along would make each checkpoint cost its size.
+    """
+    return _EXECUTIONS.encode(record, blank=_INPUT_PAYLOAD)
 
 
-def decode_execution(text: str) -> ExecutionRecord:
-    record: ExecutionRecord = _EXECUTIONS.decode(text)
+def decode_execution(text: str, input_payload: str | None) -> ExecutionRecord:
+    """The record from ``encode_execution``'s text and the separately stored input.
+
+    ``input_payload`` None reads the input from the text (rows of schema version 1).
+    """
+    record: ExecutionRecord = _EXECUTIONS.decode(text, fill=(_INPUT_PAYLOAD, input_payload))
     return record
 
 

@@ -3,7 +3,8 @@
 One table per entity (executions, operations, events, timers, callbacks, idempotency,
 invocations), a ``schema_version`` table for migrations, WAL journaling, and one write
 transaction per change set. Rows hold the record as compact JSON next to the columns
-that are searched or ordered on, so a checkpoint writes only the rows it changed.
+that are searched or ordered on, so a checkpoint writes only the rows it changed; an
+execution's input, which never changes, has a column of its own and is written once.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from durable_lambda_local._timers import TimerKey, TimerKind
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA_V1 = """
 CREATE TABLE executions (
@@ -100,7 +101,12 @@ CREATE TABLE invocations (
 ) WITHOUT ROWID;
 """
 
-_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+# Version 2 keeps the input payload out of the record that every checkpoint rewrites.
+_SCHEMA_V2 = """
+ALTER TABLE executions ADD COLUMN input_payload TEXT;
+"""
+
+_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
 
 _PER_EXECUTION_TABLES = (
     "operations",
@@ -205,12 +211,15 @@ class SqliteStore(Store):
             connection.execute("DELETE FROM executions WHERE execution_id = ?", (execution_id,))
             for table in _PER_EXECUTION_TABLES:
                 connection.execute(f"DELETE FROM {table} WHERE execution_id = ?", (execution_id,))
-        if changes.executions:
-            connection.executemany(
-                "INSERT INTO executions VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (execution_id) DO UPDATE SET status = excluded.status, "
-                "record = excluded.record",
-                [
+        for record in changes.executions.values():
+            encoded = encode_execution(record)
+            updated = connection.execute(
+                "UPDATE executions SET status = ?, record = ? WHERE execution_id = ?",
+                (record.status.value, encoded, record.execution_id),
+            )
+            if updated.rowcount == 0:
+                connection.execute(
+                    "INSERT INTO executions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         record.execution_id,
                         record.function_name,
@@ -218,11 +227,10 @@ class SqliteStore(Store):
                         record.version,
                         record.status.value,
                         record.start_ms,
-                        encode_execution(record),
-                    )
-                    for record in changes.executions.values()
-                ],
-            )
+                        encoded,
+                        record.input_payload,
+                    ),
+                )
         if changes.operations:
             connection.executemany(
                 "INSERT INTO operations VALUES (?, ?, ?, ?) "
@@ -307,15 +315,17 @@ class SqliteStore(Store):
             return self._connection.execute(sql, tuple(parameters)).fetchall()
 
     def load_execution(self, execution_id: str) -> ExecutionRecord | None:
-        rows = self._query("SELECT record FROM executions WHERE execution_id = ?", (execution_id,))
-        return decode_execution(str(rows[0][0])) if rows else None
+        rows = self._query(
+            "SELECT record, input_payload FROM executions WHERE execution_id = ?", (execution_id,)
+        )
+        return _execution(rows[0]) if rows else None
 
     def find_execution_by_name(self, function_name: str, name: str) -> ExecutionRecord | None:
         rows = self._query(
-            "SELECT record FROM executions WHERE function_name = ? AND name = ?",
+            "SELECT record, input_payload FROM executions WHERE function_name = ? AND name = ?",
             (function_name, name),
         )
-        return decode_execution(str(rows[0][0])) if rows else None
+        return _execution(rows[0]) if rows else None
 
     def load_operations(self, execution_id: str) -> list[OperationRecord]:
         rows = self._query(
@@ -369,11 +379,11 @@ class SqliteStore(Store):
             clauses.append(f"(start_ms, execution_id) {'>' if query.oldest_first else '<'} (?, ?)")
             parameters.extend(query.after)
         sql = (
-            f"SELECT record FROM executions WHERE {' AND '.join(clauses)} "
+            f"SELECT record, input_payload FROM executions WHERE {' AND '.join(clauses)} "
             f"ORDER BY start_ms {direction}, execution_id {direction} LIMIT ?"
         )
         parameters.append(query.limit)
-        return [decode_execution(str(row[0])) for row in self._query(sql, parameters)]
+        return [_execution(row) for row in self._query(sql, parameters)]
 
     def function_names(self) -> list[str]:
         # The executions_by_start index leads with function_name: a scan of its keys.
@@ -399,11 +409,11 @@ class SqliteStore(Store):
     def load_unfinished_executions(self) -> list[ExecutionRecord]:
         terminal = sorted(status.value for status in TERMINAL_EXECUTION_STATUSES)
         rows = self._query(
-            f"SELECT record FROM executions WHERE status NOT IN "
+            f"SELECT record, input_payload FROM executions WHERE status NOT IN "
             f"({', '.join('?' for _ in terminal)}) ORDER BY start_ms",
             terminal,
         )
-        return [decode_execution(str(row[0])) for row in rows]
+        return [_execution(row) for row in rows]
 
     def load_idempotency(self, execution_id: str, client_token: str) -> IdempotencyRecord | None:
         rows = self._query(
@@ -432,3 +442,9 @@ class SqliteStore(Store):
     def purge_idempotency(self, before_ms: int) -> None:
         with self._lock:
             self._connection.execute("DELETE FROM idempotency WHERE expires_ms < ?", (before_ms,))
+
+
+def _execution(row: tuple[object, ...]) -> ExecutionRecord:
+    """An execution from its ``record, input_payload`` columns."""
+    record, input_payload = row
+    return decode_execution(str(record), None if input_payload is None else str(input_payload))
