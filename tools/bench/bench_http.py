@@ -38,7 +38,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from durable_lambda import DurableContext, durable_execution
+from durable_lambda import DurableContext, StepContext, durable_execution, durable_step
 from durable_lambda_local import (
     DurableExecutionService,
     LocalFunction,
@@ -53,11 +53,16 @@ CHECKPOINT_TARGET_PER_S = 300.0
 INVOKE_TARGET_PER_S = 50.0
 
 
+@durable_step
+def _add_one(step_context: StepContext, value: int) -> int:
+    return value + 1
+
+
 @durable_execution
 def three_steps(event: Any, context: DurableContext) -> int:
     total = 0
     for name in ("a", "b", "c"):
-        total = context.step(lambda _, value=total: value + 1, name=name)
+        total = context.step(_add_one(total), name=name)
     return total
 
 

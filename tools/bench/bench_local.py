@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import Case, effort_for, measure, row
 
-from durable_lambda import DurableContext, durable_execution
+from durable_lambda import DurableContext, StepContext, durable_execution, durable_step
 from durable_lambda.config import Duration
 from durable_lambda_local import (
     DurableFunctionTestRunner,
@@ -48,6 +48,11 @@ STEPS_TARGET_S, STEPS_REFERENCE_S = 0.5, 2.6
 SQLITE_RATIO_TARGET = 2.0
 
 
+@durable_step
+def _add_one(step_context: StepContext, value: int) -> int:
+    return value + 1
+
+
 @durable_execution
 def thirty_waits(event: Any, context: DurableContext) -> int:
     for index in range(WAITS):
@@ -59,7 +64,7 @@ def thirty_waits(event: Any, context: DurableContext) -> int:
 def thousand_steps(event: Any, context: DurableContext) -> int:
     total = 0
     for index in range(STEPS):
-        total = context.step(lambda _, total=total: total + 1, name=f"step-{index}")
+        total = context.step(_add_one(total), name=f"step-{index}")
     return total
 
 
