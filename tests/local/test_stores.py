@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,11 @@ from durable_lambda_client import (
     InvocationCompletedDetails,
     OperationAction,
     OperationStatus,
+    OperationSubType,
     OperationType,
     OperationUpdate,
     RetryDetails,
+    StepStartedDetails,
     StepSucceededDetails,
 )
 from durable_lambda_local._clock import VirtualClock
@@ -451,22 +453,144 @@ def test_sqlite_stores_the_input_once_outside_the_rewritten_record(tmp_path: Pat
     store.close()
 
 
-def test_sqlite_reads_executions_written_by_schema_version_1(tmp_path: Path) -> None:
-    from durable_lambda_local._record_codec import _EXECUTIONS
-    from durable_lambda_local._sqlite_store import _SCHEMA_V1
+# Rows as schema versions 1 and 2 wrote them: every field in the JSON, events as objects.
+_ERROR_JSON = '{"ErrorMessage":"m","ErrorType":"T","ErrorData":"d","StackTrace":["a","b"]}'
+_V1_EXECUTION = (
+    '["e1","arn:e1","name-e1","fn","$LATEST","us-east-1","123456789012","FAILED",'
+    '"{\\"in\\": 1}",1000,300,301000,14,2000,null,' + _ERROR_JSON + ',"FAILED",null,null,'
+    "null,null,null,null,null,false,0,4,false,0,0,0,0,null,null,true,null,0,false,0,0]"
+)
+_V2_EXECUTION = _V1_EXECUTION.replace('"{\\"in\\": 1}"', "null")
+_V2_OPERATION = (
+    '["e1","w",1,"WAIT","STARTED",1000,null,"p","nap","Wait",null,null,' + _ERROR_JSON + ","
+    "0,null,false,5000,4,null,0,0,null,null,null,2,false]"
+)
+_V2_EVENT = (
+    '{"execution_id":"e1","event_id":2,"event_type":"WaitStarted","timestamp_ms":1000,'
+    '"details":{"Duration":4,"ScheduledEndTimestamp":{"$ms":5000}},"operation_id":"w",'
+    '"name":"nap","parent_id":"p","sub_type":"Wait"}'
+)
+_V2_INVOCATION = '["e1","i1","r1",1000,2000,' + _ERROR_JSON + "]"
+_OLD_ERROR = ErrorObject("m", "T", "d", ["a", "b"])
+_OLD_EXECUTION = execution(
+    "e1",
+    1000,
+    status=ExecutionStatus.FAILED,
+    end_ms=2000,
+    error=_OLD_ERROR,
+    checkpointed_outcome=ExecutionStatus.FAILED,
+    token_sequence=4,
+)
 
-    path = tmp_path / "v1.db"
-    written = execution("e1", 0, status=ExecutionStatus.SUCCEEDED)
+
+def _old_store(path: Path, version: int) -> None:
+    from durable_lambda_local._sqlite_store import _SCHEMA_V1, _SCHEMA_V2
+
     with closing(sqlite3.connect(path)) as connection, connection:
-        connection.executescript(_SCHEMA_V1)
+        connection.executescript(_SCHEMA_V1 + (_SCHEMA_V2 if version == 2 else ""))
         connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-        connection.execute("INSERT INTO schema_version VALUES (1)")
+        connection.execute("INSERT INTO schema_version VALUES (?)", (version,))
+        execution_row = ["e1", "fn", "name-e1", "$LATEST", "FAILED", 1000]
+        if version == 1:
+            connection.execute(
+                "INSERT INTO executions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (*execution_row, _V1_EXECUTION),
+            )
+        else:
+            connection.execute(
+                "INSERT INTO executions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (*execution_row, _V2_EXECUTION, '{"in": 1}'),
+            )
+        connection.execute("INSERT INTO operations VALUES ('e1', 'w', 1, ?)", (_V2_OPERATION,))
+        connection.execute("INSERT INTO events VALUES ('e1', 2, ?)", (_V2_EVENT,))
         connection.execute(
-            "INSERT INTO executions VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ("e1", "fn", "name-e1", "$LATEST", "SUCCEEDED", 0, _EXECUTIONS.encode(written)),
+            "INSERT INTO invocations VALUES ('e1', 'i1', 1000, ?)", (_V2_INVOCATION,)
         )
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_sqlite_migrates_rows_written_by_older_schema_versions(
+    tmp_path: Path, version: int
+) -> None:
+    from durable_lambda_client import WaitStartedDetails
+
+    path = tmp_path / f"v{version}.db"
+    _old_store(path, version)
 
     store = SqliteStore(path)
     assert store.schema_version == SCHEMA_VERSION
+    written = replace(_OLD_EXECUTION, input_payload='{"in": 1}')
     assert store.load_execution("e1") == written
+    assert store.load_operations("e1") == [
+        OperationRecord(
+            "e1",
+            "w",
+            1,
+            OperationType.WAIT,
+            OperationStatus.STARTED,
+            1000,
+            parent_id="p",
+            name="nap",
+            sub_type=OperationSubType.WAIT,
+            error=_OLD_ERROR,
+            scheduled_end_ms=5000,
+            wait_seconds=4,
+            changed_sequence=2,
+        )
+    ]
+    assert store.read_events("e1", 1, 10) == [
+        EventRecord(
+            "e1",
+            2,
+            EventType.WAIT_STARTED,
+            1000,
+            WaitStartedDetails(4, datetime.fromtimestamp(5, UTC)),
+            operation_id="w",
+            name="nap",
+            parent_id="p",
+            sub_type="Wait",
+        )
+    ]
+    assert store.load_invocations("e1") == [
+        InvocationRecord("e1", "i1", "r1", 1000, 2000, _OLD_ERROR)
+    ]
+    store.close()
+    reopened = SqliteStore(path)
+    assert reopened.load_execution("e1") == written
+    reopened.close()
+
+
+def test_sqlite_rows_hold_each_field_once(tmp_path: Path) -> None:
+    """The JSON of a row leaves out what its columns hold: ids are long (an operation id
+    is 64 characters), and every byte of a row is paid for in each page it is written to."""
+    store = SqliteStore(tmp_path / "compact.db")
+    operation_id = "f" * 64
+    changes = Changeset()
+    changes.put_execution(replace(execution("e" * 36, 0), arn="arn:x"))
+    changes.put_operation(
+        OperationRecord(
+            "e" * 36, operation_id, 1, OperationType.STEP, OperationStatus.STARTED, 0, name="n"
+        )
+    )
+    changes.events.append(
+        EventRecord(
+            "e" * 36,
+            1,
+            EventType.STEP_STARTED,
+            0,
+            StepStartedDetails(),
+            operation_id=operation_id,
+            name="n",
+            sub_type="Step",
+        )
+    )
+    store.commit(changes)
+    connection = store._connection
+    [(execution_json,)] = connection.execute("SELECT record FROM executions").fetchall()
+    [(operation_json,)] = connection.execute("SELECT record FROM operations").fetchall()
+    [(event_json,)] = connection.execute("SELECT record FROM events").fetchall()
+    assert "e" * 36 not in execution_json + operation_json + event_json
+    assert '"{}"' not in execution_json  # the input has its own column
+    assert operation_id not in operation_json
+    assert event_json.count(operation_id) == 1  # an event names its operation
     store.close()

@@ -2,24 +2,34 @@
 
 One table per entity (executions, operations, events, timers, callbacks, idempotency,
 invocations), a ``schema_version`` table for migrations, WAL journaling, and one write
-transaction per change set. Rows hold the record as compact JSON next to the columns
-that are searched or ordered on, so a checkpoint writes only the rows it changed; an
-execution's input, which never changes, has a column of its own and is written once.
+transaction per change set. Rows hold the columns that are searched or ordered on and
+the rest of the record as a compact JSON array (see ``_record_codec``), so a checkpoint
+writes only the rows it changed, each field once; an execution's input, which never
+changes, has a column of its own and is written once.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from durable_lambda_local._record_codec import (
+    EVENT_COLUMNS,
+    EXECUTION_COLUMNS,
+    INVOCATION_COLUMNS,
+    OPERATION_COLUMNS,
     decode_checkpoint_output,
     decode_event,
     decode_execution,
     decode_invocation,
     decode_operation,
+    decode_v2_event,
+    decode_v2_execution,
+    decode_v2_invocation,
+    decode_v2_operation,
     encode_checkpoint_output,
     encode_event,
     encode_execution,
@@ -42,7 +52,7 @@ from durable_lambda_local._timers import TimerKey, TimerKind
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA_V1 = """
 CREATE TABLE executions (
@@ -106,7 +116,90 @@ _SCHEMA_V2 = """
 ALTER TABLE executions ADD COLUMN input_payload TEXT;
 """
 
-_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def run(connection: sqlite3.Connection) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+
+    return run
+
+
+_REWRITE_CHUNK = 500
+
+
+def _rewrite_records(
+    connection: sqlite3.Connection,
+    table: str,
+    key: Sequence[str],
+    read: str,
+    convert: Callable[[tuple[Any, ...]], tuple[Any, ...]],
+    write: str,
+) -> None:
+    """Rewrite every row of ``table``, a chunk at a time in key order: ``read`` names
+    the columns after the key, ``convert`` maps (key..., read...) to the parameters of
+    ``UPDATE table SET <write> WHERE <key>``."""
+    keys = ", ".join(key)
+    select = f"SELECT {keys}, {read} FROM {table}"
+    after = f" WHERE ({keys}) > ({', '.join('?' for _ in key)})"
+    order = f" ORDER BY {keys} LIMIT {_REWRITE_CHUNK}"
+    update = f"UPDATE {table} SET {write} WHERE " + " AND ".join(f"{k} = ?" for k in key)
+    last: tuple[Any, ...] | None = None
+    while True:
+        if last is None:
+            rows = connection.execute(select + order).fetchall()
+        else:
+            rows = connection.execute(select + after + order, last).fetchall()
+        if not rows:
+            return
+        connection.executemany(update, [convert(row) for row in rows])
+        last = tuple(rows[-1][: len(key)])
+
+
+def _compact_rows(connection: sqlite3.Connection) -> None:
+    """Version 3 keeps the column fields out of the JSON of every record."""
+
+    def execution(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        execution_id, text, input_payload = row
+        record = decode_v2_execution(text, input_payload)
+        return encode_execution(record), record.input_payload, execution_id
+
+    def operation(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return encode_operation(decode_v2_operation(row[2])), row[0], row[1]
+
+    def event(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return encode_event(decode_v2_event(row[2])), row[0], row[1]
+
+    def invocation(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return encode_invocation(decode_v2_invocation(row[2])), row[0], row[1]
+
+    _rewrite_records(
+        connection,
+        "executions",
+        ("execution_id",),
+        "record, input_payload",
+        execution,
+        "record = ?, input_payload = ?",
+    )
+    key = ("execution_id", "operation_id")
+    _rewrite_records(connection, "operations", key, "record", operation, "record = ?")
+    key = ("execution_id", "event_id")
+    _rewrite_records(connection, "events", key, "record", event, "record = ?")
+    key = ("execution_id", "invocation_id")
+    _rewrite_records(connection, "invocations", key, "record", invocation, "record = ?")
+
+
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _script(_SCHEMA_V1),
+    2: _script(_SCHEMA_V2),
+    3: _compact_rows,
+}
+
+_EXECUTION_READ = f"SELECT {', '.join(EXECUTION_COLUMNS)}, record FROM executions"
+_OPERATION_READ = f"SELECT {', '.join(OPERATION_COLUMNS)}, record FROM operations"
+_EVENT_READ = f"SELECT {', '.join(EVENT_COLUMNS)}, record FROM events"
+_INVOCATION_READ = f"SELECT {', '.join(INVOCATION_COLUMNS)}, record FROM invocations"
 
 _PER_EXECUTION_TABLES = (
     "operations",
@@ -136,10 +229,10 @@ class SqliteStore(Store):
         self._connection = sqlite3.connect(
             self._path, check_same_thread=False, isolation_level=None
         )
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        self._connection.execute("PRAGMA synchronous=NORMAL")
-        self._connection.execute("PRAGMA foreign_keys=OFF")
         try:
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute("PRAGMA synchronous=NORMAL")
+            self._connection.execute("PRAGMA foreign_keys=OFF")
             self._migrate()
         except BaseException:
             self._connection.close()
@@ -182,9 +275,7 @@ class SqliteStore(Store):
                     connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
                     connection.execute("INSERT INTO schema_version VALUES (0)")
                 for version in range(current + 1, SCHEMA_VERSION + 1):
-                    for statement in _MIGRATIONS[version].split(";"):
-                        if statement.strip():
-                            connection.execute(statement)
+                    _MIGRATIONS[version](connection)
                     connection.execute("UPDATE schema_version SET version = ?", (version,))
                 connection.execute("COMMIT")
             except BaseException:
@@ -315,40 +406,35 @@ class SqliteStore(Store):
             return self._connection.execute(sql, tuple(parameters)).fetchall()
 
     def load_execution(self, execution_id: str) -> ExecutionRecord | None:
-        rows = self._query(
-            "SELECT record, input_payload FROM executions WHERE execution_id = ?", (execution_id,)
-        )
+        rows = self._query(f"{_EXECUTION_READ} WHERE execution_id = ?", (execution_id,))
         return _execution(rows[0]) if rows else None
 
     def find_execution_by_name(self, function_name: str, name: str) -> ExecutionRecord | None:
         rows = self._query(
-            "SELECT record, input_payload FROM executions WHERE function_name = ? AND name = ?",
-            (function_name, name),
+            f"{_EXECUTION_READ} WHERE function_name = ? AND name = ?", (function_name, name)
         )
         return _execution(rows[0]) if rows else None
 
     def load_operations(self, execution_id: str) -> list[OperationRecord]:
         rows = self._query(
-            "SELECT record FROM operations WHERE execution_id = ? ORDER BY position",
-            (execution_id,),
+            f"{_OPERATION_READ} WHERE execution_id = ? ORDER BY position", (execution_id,)
         )
-        return [decode_operation(str(row[0])) for row in rows]
+        return [decode_operation(str(row[-1]), row[:-1]) for row in rows]
 
     def read_events(
         self, execution_id: str, start_event_id: int, limit: int, *, reverse: bool = False
     ) -> list[EventRecord]:
         if reverse:
             sql = (
-                "SELECT record FROM events WHERE execution_id = ? AND event_id <= ? "
+                f"{_EVENT_READ} WHERE execution_id = ? AND event_id <= ? "
                 "ORDER BY event_id DESC LIMIT ?"
             )
         else:
             sql = (
-                "SELECT record FROM events WHERE execution_id = ? AND event_id >= ? "
-                "ORDER BY event_id LIMIT ?"
+                f"{_EVENT_READ} WHERE execution_id = ? AND event_id >= ? ORDER BY event_id LIMIT ?"
             )
         rows = self._query(sql, (execution_id, start_event_id, limit))
-        return [decode_event(str(row[0])) for row in rows]
+        return [decode_event(str(row[-1]), row[:-1]) for row in rows]
 
     def last_event_id(self, execution_id: str) -> int:
         rows = self._query(
@@ -379,7 +465,7 @@ class SqliteStore(Store):
             clauses.append(f"(start_ms, execution_id) {'>' if query.oldest_first else '<'} (?, ?)")
             parameters.extend(query.after)
         sql = (
-            f"SELECT record, input_payload FROM executions WHERE {' AND '.join(clauses)} "
+            f"{_EXECUTION_READ} WHERE {' AND '.join(clauses)} "
             f"ORDER BY start_ms {direction}, execution_id {direction} LIMIT ?"
         )
         parameters.append(query.limit)
@@ -409,7 +495,7 @@ class SqliteStore(Store):
     def load_unfinished_executions(self) -> list[ExecutionRecord]:
         terminal = sorted(status.value for status in TERMINAL_EXECUTION_STATUSES)
         rows = self._query(
-            f"SELECT record, input_payload FROM executions WHERE status NOT IN "
+            f"{_EXECUTION_READ} WHERE status NOT IN "
             f"({', '.join('?' for _ in terminal)}) ORDER BY start_ms",
             terminal,
         )
@@ -434,10 +520,9 @@ class SqliteStore(Store):
 
     def load_invocations(self, execution_id: str) -> list[InvocationRecord]:
         rows = self._query(
-            "SELECT record FROM invocations WHERE execution_id = ? ORDER BY start_ms",
-            (execution_id,),
+            f"{_INVOCATION_READ} WHERE execution_id = ? ORDER BY start_ms", (execution_id,)
         )
-        return [decode_invocation(str(row[0])) for row in rows]
+        return [decode_invocation(str(row[-1]), row[:-1]) for row in rows]
 
     def purge_idempotency(self, before_ms: int) -> None:
         with self._lock:
@@ -445,6 +530,5 @@ class SqliteStore(Store):
 
 
 def _execution(row: tuple[object, ...]) -> ExecutionRecord:
-    """An execution from its ``record, input_payload`` columns."""
-    record, input_payload = row
-    return decode_execution(str(record), None if input_payload is None else str(input_payload))
+    """An execution from a row of ``_EXECUTION_READ``."""
+    return decode_execution(str(row[-1]), row[:-1])
