@@ -3,13 +3,14 @@ timeouts and retention."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from durable_lambda_client import ErrorObject, ExecutionStatus, InvocationType
-from durable_lambda_local._clock import VirtualClock
+from durable_lambda_local._clock import SkipClock, VirtualClock
 from durable_lambda_local._control_plane import DurableExecutionService
 from durable_lambda_local._errors import (
     DurableExecutionAlreadyStartedException,
@@ -372,6 +373,34 @@ def test_delete_only_ended_executions(harness: Harness) -> None:
         harness.service.get_durable_execution(arn)
     with pytest.raises(ResourceNotFoundException):
         harness.service.get_durable_execution_history(arn)
+
+
+def test_deleting_an_execution_whose_handler_still_runs_leaves_the_service_working() -> None:
+    """Stopped, then deleted, while its last invocation still runs: when that handler
+    returns there is nothing left to record its end on. The end is dropped; it must not
+    become a background failure that every later call of the service raises."""
+    running = threading.Event()
+    release = threading.Event()
+
+    def hang(event: Any, context: Any) -> Any:
+        running.set()
+        assert release.wait(30)
+        return PENDING
+
+    with DurableExecutionService(clock=SkipClock(), seed=7) as service:
+        harness = Harness(service)
+        service.register(LocalFunction("hangs", hang))
+        harness.register(Script(lambda inv: succeeded('"still serving"')), name="quick")
+        arn, _ = service.start_execution("hangs")
+        assert running.wait(30)
+        service.stop_durable_execution(arn)
+        service.delete_durable_execution(arn)
+        release.set()
+        service.run_until_idle()
+
+        later = service.invoke("quick", b"{}")
+
+    assert later.payload == b'"still serving"'
 
 
 def test_retention_purges_ended_executions(harness: Harness) -> None:

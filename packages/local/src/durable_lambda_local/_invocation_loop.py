@@ -20,6 +20,7 @@ from durable_lambda_client import (
     OperationType,
 )
 from durable_lambda_local._clock import ms_to_datetime
+from durable_lambda_local._errors import ResourceNotFoundException
 from durable_lambda_local._functions import EventFormat
 from durable_lambda_local._invocation_outcomes import (
     outcome_error,
@@ -62,7 +63,18 @@ class InvocationLoop(ServiceCore):
         outcome = self._invoker.call(
             partial(plan.function.handler, plan.event, plan.context), plan.function.timeout
         )
-        self._transact(live, partial(self._end_invocation, plan, outcome))
+        try:
+            self._transact(live, partial(self._end_invocation, plan, outcome))
+        except ResourceNotFoundException:
+            if self._live(execution_id) is not None:
+                raise
+            # Stopped and then deleted while the handler still ran: nothing is left to
+            # record the end on, as for any late output of an execution that moved on.
+            LOGGER.info(
+                "invocation %s of %s ended after its execution was deleted; output ignored",
+                plan.request_id,
+                live.record.arn,
+            )
 
     def _begin_invocation(self, transaction: Transaction) -> InvocationPlan | None:
         live = transaction.live
