@@ -44,6 +44,9 @@ from tests.context.fake_service import ARN, FakeService
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 
+WAIT = 30.0
+"""Bound on any wait for another thread: generous, as only a hang should reach it."""
+
 ID1, ID2, ID3 = (operation_id(None, n) for n in (1, 2, 3))
 ID1_1, ID1_2 = operation_id(ID1, 1), operation_id(ID1, 2)
 ID1_B0 = branch_id(ID1, 0)

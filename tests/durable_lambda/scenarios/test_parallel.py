@@ -7,9 +7,10 @@ from typing import Any
 
 from durable_lambda import DurableContext, durable_execution
 from durable_lambda.config import CompletionConfig, Duration, ParallelConfig
+from durable_lambda_client import OperationAction, OperationUpdate
 from durable_lambda_context._operation_ids import branch_id, operation_id
 
-from .conftest import ID1
+from .conftest import ID1, WAIT
 
 
 def ok(value: str) -> Any:
@@ -176,25 +177,33 @@ def test_p08_nested_parallel(scenario: Any) -> None:
 
 
 def test_p09_results_keep_the_branch_order(scenario: Any) -> None:
-    order = [threading.Event() for _ in range(3)]
+    # A branch may finish only once the SUCCEED of the branch it follows has reached the
+    # service: a branch's own body returning says nothing about when its SUCCEED is sent.
+    checkpointed = {branch_id(ID1, index): threading.Event() for index in range(3)}
 
-    def branch(index: int, value: str, wait_for: int | None) -> Any:
+    def branch(value: str, after: int | None) -> Any:
         def run(ctx: DurableContext) -> str:
-            if wait_for is not None:
-                order[wait_for].wait(5)
-            order[index].set()
+            if after is not None:
+                assert checkpointed[branch_id(ID1, after)].wait(WAIT)
             return value
 
         return run
 
     # The branches finish in the order 1, 2, 0.
-    branches = [branch(0, "First", 2), branch(1, "Second", None), branch(2, "Third", 1)]
+    branches = [branch("First", 2), branch("Second", None), branch("Third", 1)]
 
     @durable_execution
     def handler(event: Any, context: DurableContext) -> list[str]:
         return context.parallel(branches).get_results()
 
     run = scenario(handler)
+
+    def note_succeeded(updates: list[OperationUpdate]) -> None:
+        for update in updates:
+            if update.action is OperationAction.SUCCEED and update.operation_id in checkpointed:
+                checkpointed[update.operation_id].set()
+
+    run.on_checkpointed = note_succeeded
     assert run.run().value == ["First", "Second", "Third"]
     completed = [
         u.name
