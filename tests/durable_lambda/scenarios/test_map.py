@@ -20,7 +20,7 @@ from durable_lambda.serdes import EXTENDED_TYPES_SERDES, JsonSerDes, SerDesConte
 from durable_lambda_concurrency import BatchItemStatus
 from durable_lambda_context._operation_ids import branch_id, operation_id
 
-from .conftest import ID1, ID1_B0, flat
+from .conftest import ID1, ID1_B0, WAIT, flat
 
 
 def square(ctx: DurableContext, item: int, index: int, items: Any) -> int:
@@ -113,7 +113,7 @@ def test_m04_concurrency_limit(scenario: Any, limit: int | None, expected: int) 
     lock = threading.Lock()
     running = [0]
     peak = [0]
-    all_in = threading.Barrier(expected, timeout=5)
+    all_in = threading.Barrier(expected, timeout=WAIT)
 
     def item(ctx: DurableContext, value: int, index: int, items: Any) -> int:
         with lock:
@@ -217,11 +217,12 @@ def test_m06_m07_default_completion_is_fail_fast(scenario: Any) -> None:
 def test_m06_concurrent_failure_completes_the_map_and_orphans_the_rest(scenario: Any) -> None:
     release = threading.Event()
     finished = threading.Event()
+    released: list[bool] = []
 
     def item(ctx: DurableContext, value: int, index: int, items: Any) -> int:
         if index == 1:
             raise ValueError("fast failure")
-        release.wait(5)
+        released.append(release.wait(WAIT))
         try:
             return ctx.step(lambda _: value, name="late")
         finally:
@@ -231,11 +232,12 @@ def test_m06_concurrent_failure_completes_the_map_and_orphans_the_rest(scenario:
     def handler(event: Any, context: DurableContext) -> list[str]:
         result = context.map([0, 1], item)
         release.set()
-        assert finished.wait(5)
+        assert finished.wait(WAIT)
         return [i.status.value for i in result.all]
 
     run = scenario(handler)
     assert run.run().value == ["STARTED", "FAILED"]
+    assert released == [True], "item 0 went on before the map had completed"
     assert not [u for u in run.updates if u.name == "late"]
     assert not any(u.operation_id == ID1_B0 and u.action.value == "SUCCEED" for u in run.updates)
 

@@ -257,13 +257,15 @@ def test_p13_orphans_cannot_complete(scenario: Any) -> None:
     release = threading.Event()
     slow_started = threading.Event()
 
+    released: list[bool] = []
+
     def fast(ctx: DurableContext) -> str:
-        slow_started.wait(5)
+        assert slow_started.wait(WAIT)
         return "fast"
 
     def slow(ctx: DurableContext) -> str:
         slow_started.set()
-        release.wait(5)
+        released.append(release.wait(WAIT))
         try:
             return ctx.step(lambda _: "late", name="late")
         finally:
@@ -276,11 +278,12 @@ def test_p13_orphans_cannot_complete(scenario: Any) -> None:
             config=ParallelConfig(completion_config=CompletionConfig.first_successful()),
         )
         release.set()
-        assert finished.wait(5)
+        assert finished.wait(WAIT)
         return [i.status.value for i in result.all]
 
     run = scenario(handler)
     result = run.run()
+    assert released == [True], "the slow branch went on before the parallel had completed"
     assert result.value == ["SUCCEEDED", "STARTED"]
     assert not [u for u in run.updates if u.name == "late"]
     assert not any(

@@ -25,7 +25,7 @@ from durable_lambda.lambda_service import OperationAction, OperationUpdate
 from durable_lambda.retries import RetryPresets, RetryStrategyConfig, create_retry_strategy
 from durable_lambda.serdes import SerDes, SerDesContext
 
-from .conftest import ID1, ID2, ID3, flat
+from .conftest import ID1, ID2, ID3, WAIT, flat
 
 
 class Crash(BaseException):
@@ -116,7 +116,7 @@ def test_s03_sequential_steps_and_resumption(scenario: Any) -> None:
         validated.append(1)
         if len(validated) == 1:
             # The first attempt dies once its START is durable: #2 stays STARTED.
-            assert validate_started.wait(5)
+            assert validate_started.wait(WAIT)
             raise Crash("sandbox died inside validate_user")
         return True
 
@@ -482,7 +482,7 @@ def test_s12_interrupted_at_least_once_step_runs_again_without_start(scenario: A
     def charge(_: StepContext) -> str:
         calls.append(1)
         if len(calls) == 1:
-            assert started.wait(5)
+            assert started.wait(WAIT)
             raise Crash("sandbox died")
         return "again"
 
