@@ -4,6 +4,7 @@ previous one stopped."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -594,3 +595,106 @@ def test_sqlite_rows_hold_each_field_once(tmp_path: Path) -> None:
     assert operation_id not in operation_json
     assert event_json.count(operation_id) == 1  # an event names its operation
     store.close()
+
+
+def _events(execution_id: str, first: int, count: int) -> Changeset:
+    changes = Changeset()
+    changes.events.extend(
+        EventRecord(
+            execution_id,
+            event_id,
+            EventType.INVOCATION_COMPLETED,
+            event_id,
+            InvocationCompletedDetails(START, START, f"r{event_id}"),
+        )
+        for event_id in range(first, first + count)
+    )
+    return changes
+
+
+def _checkpoint_threads(path: Path) -> list[threading.Thread]:
+    name = f"durable-lambda-sqlite-checkpoint-{path.name}"
+    return [thread for thread in threading.enumerate() if thread.name == name]
+
+
+def test_sqlite_checkpoints_in_the_background_and_a_reopened_store_sees_everything(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "busy.db"
+    store = SqliteStore(path)
+    store.commit(Changeset(executions={"e1": execution("e1", 0)}))
+    for first in range(1, 3001, 100):
+        store.commit(_events("e1", first, 100))
+    assert [thread.daemon for thread in _checkpoint_threads(path)] == [True]
+    assert store.last_event_id("e1") == 3000
+    store.close()
+    assert not _checkpoint_threads(path)
+
+    reopened = SqliteStore(path)
+    assert reopened.load_execution("e1") == execution("e1", 0)
+    events = reopened.read_events("e1", 1, 5000)
+    assert [event.event_id for event in events] == list(range(1, 3001))
+    assert events[-1] == _events("e1", 3000, 1).events[0]
+    reopened.close()
+
+
+def test_a_failed_background_checkpoint_fails_the_next_commit_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import durable_lambda_local._sqlite_store as sqlite_store
+
+    path = tmp_path / "broken.db"
+    store = SqliteStore(path)
+    store.commit(Changeset(executions={"e1": execution("e1", 0)}))
+
+    def no_second_connection(*args: object, **kwargs: object) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(sqlite_store.sqlite3, "connect", no_second_connection)
+    store.commit(_events("e1", 1, 600))  # enough rows to ask for a checkpoint
+    for thread in _checkpoint_threads(path):  # gone already, or about to be
+        thread.join(timeout=30)
+    monkeypatch.undo()
+
+    with pytest.raises(
+        sqlite3.OperationalError,
+        match=r"background checkpoint of .*broken\.db failed: .*unable to open database file",
+    ):
+        store.commit(_events("e1", 601, 1))
+    assert store.last_event_id("e1") == 600  # the failed commit wrote nothing
+    store.commit(_events("e1", 601, 1))  # reported once; commits go on
+    assert store.last_event_id("e1") == 601
+    store.close()
+
+
+def test_a_failed_background_checkpoint_is_reported_by_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import durable_lambda_local._sqlite_store as sqlite_store
+
+    path = tmp_path / "closing.db"
+    store = SqliteStore(path)
+    store.commit(Changeset(executions={"e1": execution("e1", 0)}))
+    real_connect = sqlite3.connect
+    checkpointed = threading.Event()
+
+    class FailingCheckpoints:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self._connection = real_connect(*args, **kwargs)
+
+        def execute(self, sql: str) -> sqlite3.Cursor:
+            checkpointed.set()
+            raise sqlite3.OperationalError(f"disk I/O error in {sql}")
+
+        def close(self) -> None:
+            self._connection.close()
+
+    monkeypatch.setattr(sqlite_store.sqlite3, "connect", FailingCheckpoints)
+    store.commit(_events("e1", 1, 600))
+    assert checkpointed.wait(timeout=30)
+    monkeypatch.undo()
+    with pytest.raises(sqlite3.OperationalError, match=r"disk I/O error in PRAGMA wal_checkpoint"):
+        store.close()
+    reopened = SqliteStore(path)
+    assert reopened.last_event_id("e1") == 600
+    reopened.close()
