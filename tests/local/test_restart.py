@@ -90,3 +90,69 @@ def test_a_killed_service_finishes_the_execution_after_a_restart(
     else:
         assert types(history)[5:8] == ["WaitStarted", "InvocationCompleted", "WaitSucceeded"]
         assert types(history).count("InvocationCompleted") == 2
+
+
+# Commits events to a SQLite store until killed: ``committed N`` means events 1..N are in.
+_COMMITTER = """
+import sys
+from datetime import UTC, datetime
+
+from durable_lambda_client import ExecutionStatus, InvocationCompletedDetails
+from durable_lambda_local._records import Changeset, EventRecord, ExecutionRecord
+from durable_lambda_local._sqlite_store import SqliteStore
+from durable_lambda_client import EventType
+
+store = SqliteStore(sys.argv[1])
+changes = Changeset()
+changes.put_execution(
+    ExecutionRecord(
+        "e1", "arn:e1", "n", "fn", "$LATEST", "us-east-1", "123456789012",
+        ExecutionStatus.RUNNING, "{}", 0, 300, 300_000, 14,
+    )
+)
+store.commit(changes)
+moment = datetime(2025, 1, 1, tzinfo=UTC)
+last = 0
+while True:
+    changes = Changeset()
+    for event_id in range(last + 1, last + 6):
+        changes.events.append(
+            EventRecord(
+                "e1", event_id, EventType.INVOCATION_COMPLETED, event_id,
+                InvocationCompletedDetails(moment, moment, f"request {event_id}"),
+            )
+        )
+    store.commit(changes)
+    last += 5
+    print(f"committed {last}", flush=True)
+"""
+
+
+def test_a_killed_process_keeps_every_commit_of_its_sqlite_store(tmp_path: Path) -> None:
+    """Background checkpoints run while the process dies; nothing committed is lost."""
+    from durable_lambda_local._sqlite_store import SqliteStore
+
+    database = tmp_path / "killed.db"
+    committed = 0
+    with subprocess.Popen(
+        [sys.executable, "-c", _COMMITTER, str(database)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            committed = int(line.split()[1])
+            if committed >= 5_000:  # ten background checkpoints asked for
+                break
+        process.kill()
+        _, errors = process.communicate(timeout=30)
+    assert committed >= 5_000, errors
+
+    store = SqliteStore(database)
+    last = store.last_event_id("e1")
+    assert last >= committed
+    events = store.read_events("e1", 1, last + 1)
+    assert [event.event_id for event in events] == list(range(1, last + 1))
+    assert events[-1].details.request_id == f"request {last}"
+    store.close()
