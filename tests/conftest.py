@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 MypyStrict = Callable[[Path], tuple[int, str]]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_durable_lambda_environment(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """Keep every test, and every process it starts, off the user's own local service.
+
+    The default store is a file under ``$XDG_STATE_HOME`` (``~/.local/state``): a test
+    that does not choose its own store writes into a temporary state home instead. A
+    ``DURABLE_LAMBDA_STORE`` or ``DURABLE_LAMBDA_ENDPOINT`` exported in the developer's
+    shell would point the tests' commands at their executions or their running server.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state-home")))
+        patch.delenv("DURABLE_LAMBDA_STORE", raising=False)
+        patch.delenv("DURABLE_LAMBDA_ENDPOINT", raising=False)
+        yield
 
 
 @pytest.fixture
