@@ -6,6 +6,8 @@ import json
 import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -247,14 +249,29 @@ def test_serve_hosts_functions_for_boto3_and_the_cli(serve: Any, durable_lambda:
     assert server.stop() == 0
 
 
+def _history_once(client: Any, arn: str, event_type: str, within: float = 60.0) -> list[Any]:
+    """The execution's history once it holds an ``event_type`` event.
+
+    The handler runs in the server's process, which tells nobody when it got there: ask
+    until it has, for at most ``within`` seconds (only a hang takes that long; a count of
+    attempts would run out sooner on a busy machine)."""
+    deadline = time.monotonic() + within
+    pause = threading.Event()
+    while True:
+        events: list[Any] = client.get_durable_execution_history(DurableExecutionArn=arn)["Events"]
+        if any(event["EventType"] == event_type for event in events):
+            return events
+        if time.monotonic() > deadline:
+            types = [event["EventType"] for event in events]
+            raise AssertionError(f"no {event_type} event within {within} s: {types}")
+        pause.wait(0.01)
+
+
 def _wait_for_callback_id(url: str, arn: str) -> str:
     """The callback id of the execution, once its CallbackStarted event is written."""
-    client = lambda_client(url)
-    for _ in range(500):
-        for event in client.get_durable_execution_history(DurableExecutionArn=arn)["Events"]:
-            if event["EventType"] == "CallbackStarted":
-                return str(event["CallbackStartedDetails"]["CallbackId"])
-    raise AssertionError("the callback never started")
+    events = _history_once(lambda_client(url), arn, "CallbackStarted")
+    started = next(event for event in events if event["EventType"] == "CallbackStarted")
+    return str(started["CallbackStartedDetails"]["CallbackId"])
 
 
 def test_serve_is_found_through_the_store(serve: Any, durable_lambda: Any) -> None:
@@ -299,11 +316,7 @@ def test_serve_killed_during_a_wait_finishes_it_after_restart(serve: Any) -> Non
     arn = client.invoke(FunctionName="napping", InvocationType="Event", Payload=b'{"seconds": 2}')[
         "DurableExecutionArn"
     ]
-    events = client.get_durable_execution_history(DurableExecutionArn=arn)["Events"]
-    for _ in range(200):
-        if any(e["EventType"] == "WaitStarted" for e in events):
-            break
-        events = client.get_durable_execution_history(DurableExecutionArn=arn)["Events"]
+    _history_once(client, arn, "WaitStarted")
     first.stop(kill=True)
 
     second = serve(*args)

@@ -11,6 +11,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,12 +66,23 @@ def client(url: str, client_for: Any) -> Any:
     return client_for(url)
 
 
-def callback_id_of(client: Any, arn: str) -> str:
-    for _ in range(500):
-        for event in client.get_durable_execution_history(DurableExecutionArn=arn)["Events"]:
+def callback_id_of(client: Any, arn: str, within: float = 60.0) -> str:
+    """The callback id once the served handler has created it.
+
+    The handler runs in the server's process, which tells nobody when it got there: ask
+    until it has, for at most ``within`` seconds (only a hang takes that long; a count of
+    attempts would run out sooner on a busy machine)."""
+    deadline = time.monotonic() + within
+    pause = threading.Event()
+    while True:
+        events = client.get_durable_execution_history(DurableExecutionArn=arn)["Events"]
+        for event in events:
             if event["EventType"] == "CallbackStarted":
                 return str(event["CallbackStartedDetails"]["CallbackId"])
-    raise AssertionError("the callback never started")
+        if time.monotonic() > deadline:
+            types = [event["EventType"] for event in events]
+            raise AssertionError(f"the callback never started within {within} s: {types}")
+        pause.wait(0.01)
 
 
 def waiting(client: Any, name: str) -> tuple[str, str]:
