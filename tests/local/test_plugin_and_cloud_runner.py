@@ -207,7 +207,9 @@ def greeter(event: Any, context: DurableContext) -> Any:
 
 @pytest.fixture
 def background_service() -> Any:
-    service = DurableExecutionService(clock=SkipClock(), seed=5)
+    # The tests answer every callback: skipping to its timeout after the default 5 quiet
+    # seconds would race a slow machine.
+    service = DurableExecutionService(clock=SkipClock(answer_window=None), seed=5)
     service.register(LocalFunction("Greeter", greeter, execution_timeout=86_400 * 3))
     yield service
     service.close()
