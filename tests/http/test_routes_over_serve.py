@@ -27,6 +27,8 @@ HANDLERS = "tests/cli/handlers.py"
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = dict(os.environ)
     env["DURABLE_LAMBDA_STORE"] = str(tmp_path_factory.mktemp("serve") / "store.sqlite3")
+    # No --skip-time: no handler here waits, and a skipping clock would time an open
+    # callback out after 5 quiet seconds, racing a test slowed down by a busy machine.
     process = subprocess.Popen(
         [
             sys.executable,
@@ -36,7 +38,6 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "--json",
             "--port",
             "0",
-            "--skip-time",
             "--function",
             f"steps={HANDLERS}:three_steps",
             "--function",
