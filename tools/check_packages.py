@@ -5,8 +5,9 @@ For every package under ``packages/`` (CI runs this; it takes well under a minut
 1. the imports of its source obey ARCHITECTURE.md and its pyproject declarations
    (``tools/check_dependency_rule.py``);
 2. PyPA ``build`` makes its sdist and, from that sdist, its wheel (so the sdist is
-   known to be complete); the sdist must hold ``pyproject.toml``, ``README.md`` and
-   ``src/<import name>/`` with ``py.typed``, and the wheel the package and ``py.typed``;
+   known to be complete); the sdist must hold ``pyproject.toml``, ``README.md``,
+   ``LICENSE`` and ``src/<import name>/`` with ``py.typed``, and the wheel the package,
+   ``py.typed`` and the licence text;
 3. its wheel is installed ALONE into a fresh virtual environment with only its
    declared dependencies; workspace siblings resolve to the wheels just built (a
    constraints file pins each to its wheel file), never to an index; third-party
@@ -187,7 +188,7 @@ def partial_build(work_dir: Path) -> Callable[[Outcome], None]:
 
 
 def check_sdist(outcome: Outcome) -> None:
-    """The sdist holds the pyproject, the README and the whole ``src/`` package."""
+    """The sdist holds the pyproject, the README, the licence and the whole ``src/`` package."""
     if outcome.sdist is None:
         return
     package = outcome.package
@@ -200,7 +201,7 @@ def check_sdist(outcome: Outcome) -> None:
         for path in package.source.rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     }
-    required = {"pyproject.toml", "README.md", f"src/{package.import_name}/py.typed"}
+    required = {"pyproject.toml", "README.md", "LICENSE", f"src/{package.import_name}/py.typed"}
     missing = sorted((required | expected_sources) - inside)
     if missing:
         shown = ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
@@ -208,13 +209,15 @@ def check_sdist(outcome: Outcome) -> None:
 
 
 def check_wheel(outcome: Outcome) -> None:
-    """The wheel holds the package's ``__init__.py`` and ``py.typed``."""
+    """The wheel holds the package's ``__init__.py``, ``py.typed`` and the licence text."""
     if outcome.wheel is None:
         return
     name = outcome.package.import_name
     with zipfile.ZipFile(outcome.wheel) as archive:
         inside = set(archive.namelist())
     missing = [path for path in (f"{name}/__init__.py", f"{name}/py.typed") if path not in inside]
+    if not any(path.endswith(".dist-info/licenses/LICENSE") for path in inside):
+        missing.append("*.dist-info/licenses/LICENSE")
     if missing:
         outcome.problems.append(f"wheel {outcome.wheel.name} lacks {', '.join(missing)}")
 

@@ -39,6 +39,7 @@ def test_a_complete_sdist_passes(tmp_path: Path) -> None:
         [
             "pyproject.toml",
             "README.md",
+            "LICENSE",
             "PKG-INFO",
             "src/durable_lambda_demo/__init__.py",
             "src/durable_lambda_demo/py.typed",
@@ -52,7 +53,7 @@ def test_a_complete_sdist_passes(tmp_path: Path) -> None:
     assert outcome.problems == []
 
 
-def test_an_sdist_without_readme_or_a_module_is_reported(tmp_path: Path) -> None:
+def test_an_sdist_without_readme_licence_or_a_module_is_reported(tmp_path: Path) -> None:
     outcome = tool.Outcome(package_in(tmp_path))
     outcome.sdist = write_sdist(
         tmp_path / "demo.tar.gz",
@@ -66,12 +67,12 @@ def test_an_sdist_without_readme_or_a_module_is_reported(tmp_path: Path) -> None
     tool.check_sdist(outcome)
 
     assert outcome.problems == [
-        "sdist demo.tar.gz lacks README.md, src/durable_lambda_demo/_core.py, "
+        "sdist demo.tar.gz lacks LICENSE, README.md, src/durable_lambda_demo/_core.py, "
         "src/durable_lambda_demo/sub/__init__.py"
     ]
 
 
-def test_a_wheel_without_py_typed_is_reported(tmp_path: Path) -> None:
+def test_a_wheel_without_py_typed_or_licence_is_reported(tmp_path: Path) -> None:
     outcome = tool.Outcome(package_in(tmp_path))
     outcome.wheel = tmp_path / "durable_lambda_demo-0.1.0-py3-none-any.whl"
     with zipfile.ZipFile(outcome.wheel, "w") as archive:
@@ -80,8 +81,22 @@ def test_a_wheel_without_py_typed_is_reported(tmp_path: Path) -> None:
     tool.check_wheel(outcome)
 
     assert outcome.problems == [
-        "wheel durable_lambda_demo-0.1.0-py3-none-any.whl lacks durable_lambda_demo/py.typed"
+        "wheel durable_lambda_demo-0.1.0-py3-none-any.whl lacks durable_lambda_demo/py.typed, "
+        "*.dist-info/licenses/LICENSE"
     ]
+
+
+def test_a_complete_wheel_passes(tmp_path: Path) -> None:
+    outcome = tool.Outcome(package_in(tmp_path))
+    outcome.wheel = tmp_path / "durable_lambda_demo-0.1.0-py3-none-any.whl"
+    with zipfile.ZipFile(outcome.wheel, "w") as archive:
+        archive.writestr("durable_lambda_demo/__init__.py", "")
+        archive.writestr("durable_lambda_demo/py.typed", "")
+        archive.writestr("durable_lambda_demo-0.1.0.dist-info/licenses/LICENSE", "")
+
+    tool.check_wheel(outcome)
+
+    assert outcome.problems == []
 
 
 def test_the_sibling_closure_follows_declared_workspace_dependencies_only(tmp_path: Path) -> None:
