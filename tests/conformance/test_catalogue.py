@@ -8,9 +8,6 @@ longer shows fails, so the list stays true.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-
 import pytest
 from conformance._catalogue import Requirement, cached_catalogue, load_catalogue
 from conformance._checks import Outcome, Verdict
@@ -22,18 +19,14 @@ NOT_CACHED = (
     "the conformance catalogue is not cached; fetch it with "
     "`uv run python tools/conformance/run.py` (CI does not download it)"
 )
-HTTP_SAMPLE = ("1-1", "5-1")
-"""Requirements also run over HTTP (real time, so only quick ones): a step and a
-chained invoke."""
+HTTP_SAMPLE = ("1-1", "1-7", "5-1")
+"""Requirements also run over HTTP (real time, so only quick ones): a step, a step whose
+log records are checked, and a chained invoke."""
 
 
 @pytest.fixture(scope="module")
-def outcomes() -> Iterator[dict[str, Outcome]]:
-    logging.disable(logging.CRITICAL)
-    try:
-        yield {outcome.requirement_id: outcome for outcome in run_requirements(REQUIREMENTS)}
-    finally:
-        logging.disable(logging.NOTSET)
+def outcomes() -> dict[str, Outcome]:
+    return {outcome.requirement_id: outcome for outcome in run_requirements(REQUIREMENTS)}
 
 
 def assert_acceptable(outcome: Outcome) -> None:
@@ -49,15 +42,27 @@ def test_requirement_in_process(requirement: Requirement, outcomes: dict[str, Ou
 
 
 @pytest.mark.skipif(CATALOGUE is None, reason=NOT_CACHED)
+def test_every_runnable_requirement_with_expected_logs_has_them_checked(
+    outcomes: dict[str, Outcome],
+) -> None:
+    with_logs = [r.id for r in REQUIREMENTS if r.checks_logs]
+    checked = {
+        requirement_id: outcomes[requirement_id].logs
+        for requirement_id in with_logs
+        if outcomes[requirement_id].verdict is not Verdict.SKIP
+    }
+    assert checked, "the catalogue has runnable requirements with ExpectedLogs"
+    assert set(checked.values()) <= {"met", "missed"}, checked
+    for requirement_id, logs in checked.items():
+        if logs == "missed":
+            assert outcomes[requirement_id].verdict is Verdict.DIFF
+
+
+@pytest.mark.skipif(CATALOGUE is None, reason=NOT_CACHED)
 def test_sample_over_http() -> None:
     sample = [requirement for requirement in REQUIREMENTS if requirement.id in HTTP_SAMPLE]
     assert [requirement.id for requirement in sample] == list(HTTP_SAMPLE)
-    logging.disable(logging.CRITICAL)
-    try:
-        results = run_requirements(sample, http=True)
-    finally:
-        logging.disable(logging.NOTSET)
-    for outcome in results:
+    for outcome in run_requirements(sample, http=True):
         assert_acceptable(outcome)
 
 

@@ -98,7 +98,8 @@ def test_callbacks_are_answered_in_history_order_after_their_delays(
         ExpectedResult={"ExecutionStatus": "SUCCEEDED", "Result": ['"to-b"', '"to-a"']},
     )
     backend = backend_for(two_callbacks_awaited_in_reverse, backends)
-    problems, _, bindings = check_requirement(spec, backend, random.Random(1))
+    checked = check_requirement(spec, backend, random.Random(1))
+    problems, bindings = checked.problems, checked.bindings
     assert problems == []
     assert set(bindings) >= {"A", "B"}
 
@@ -139,7 +140,7 @@ def test_a_heartbeat_leaves_the_callback_to_a_later_action(
         ],
         ExpectedResult={"ExecutionStatus": "FAILED"},
     )
-    problems, _, _ = check_requirement(spec, backend_for(callback_with_heartbeat, backends))
+    problems = check_requirement(spec, backend_for(callback_with_heartbeat, backends)).problems
     assert problems == []
 
 
@@ -159,7 +160,8 @@ def test_a_history_only_requirement_stops_once_the_history_matches(
         ],
     )
     backend = backend_for(waits_an_hour, backends)
-    problems, arn, _ = check_requirement(spec, backend)
+    checked = check_requirement(spec, backend)
+    problems, arn = checked.problems, checked.execution_arn
     assert problems == []
     assert [event["EventType"] for event in backend.history(arn)][-1] == "InvocationCompleted"
 
@@ -171,7 +173,7 @@ def test_an_unanswered_callback_gives_up_after_thirty_quiet_seconds(
     spec = requirement(
         Input=["x", "y"], AsyncInvoke=True, ExpectedResult={"ExecutionStatus": "SUCCEEDED"}
     )
-    problems, _, _ = check_requirement(spec, backend)
+    problems = check_requirement(spec, backend).problems
     assert problems == [
         "No new events for 30.0s (timeout: 30.0s)",
         "Expected ExecutionStatus='SUCCEEDED', got 'RUNNING'",
@@ -199,7 +201,7 @@ def test_mismatches_name_the_event_and_the_value(backends: list[InProcessBackend
         ],
         ExpectedResult={"ExecutionStatus": "SUCCEEDED", "Result": "Hello, ${WHO}!"},
     )
-    problems, _, _ = check_requirement(spec, backend_for(greets, backends))
+    problems = check_requirement(spec, backend_for(greets, backends)).problems
     assert problems == [
         "EventId=3.StepSucceededDetails.Result.Payload: expected '\"Hi, Ada!\"', "
         "got '\"Hello, Ada!\"'",
@@ -213,7 +215,7 @@ def test_a_wrong_result_is_reported_after_a_matching_history(
     spec = requirement(
         Input="Ada", ExpectedResult={"ExecutionStatus": "SUCCEEDED", "Result": "Hello!"}
     )
-    problems, _, _ = check_requirement(spec, backend_for(greets, backends))
+    problems = check_requirement(spec, backend_for(greets, backends)).problems
     assert problems == ["Expected Result='Hello!', got 'Hello, Ada!'"]
 
 

@@ -6,11 +6,16 @@ execution, the three callback calls) and a way to let time pass. In process, tim
 costs nothing and timers fire at exactly their modelled instants. Over HTTP a
 ``durable-lambda serve`` process runs on the wall clock and boto3 does every call, as
 the official runner would against Lambda.
+
+Both also keep the log records the handlers emit (``_log_capture``): in process a sink on
+the root logger while the backend is open; over HTTP a sink the handlers module installs
+in the server process, appending to a file the backend reads back.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -20,6 +25,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from conformance._log_capture import (
+    LOG_FILE_VARIABLE,
+    CapturedLogs,
+    read_log_file,
+    records_of_execution,
+)
 from durable_lambda_client import ErrorObject
 from durable_lambda_local import DurableFunctionTestRunner, VirtualClock
 
@@ -61,6 +72,10 @@ class Backend(Protocol):
 
     def execution(self, arn: str) -> dict[str, Any]:
         """``GetDurableExecution``: at least ``Status`` and, when succeeded, ``Result``."""
+
+    def logs(self, arn: str) -> list[Mapping[str, Any]]:
+        """The execution's log records (JSON objects, as CloudWatch holds them), in the
+        order they were emitted."""
 
     def let_time_pass(self, seconds: float) -> None:
         """Let ``seconds`` go by while the service keeps working."""
@@ -107,6 +122,7 @@ class InProcessBackend:
                 execution_timeout=CHAINED_TARGET_TIMEOUT,
                 retention_period_days=CHAINED_TARGET_RETENTION_DAYS,
             )
+        self._logs = CapturedLogs().open()
 
     def start(self, payload: bytes, *, wait: bool) -> str:
         arn = self._runner.run_async(input=payload.decode("utf-8"))
@@ -124,6 +140,9 @@ class InProcessBackend:
             found["Result"] = described.result
         return found
 
+    def logs(self, arn: str) -> list[Mapping[str, Any]]:
+        return records_of_execution(list(self._logs.records), arn)
+
     def let_time_pass(self, seconds: float) -> None:
         self._clock.advance(seconds)
 
@@ -139,7 +158,10 @@ class InProcessBackend:
         self._runner.service.send_durable_execution_callback_heartbeat(callback_id)
 
     def close(self) -> None:
-        self._runner.close()
+        try:
+            self._runner.close()
+        finally:
+            self._logs.close()
 
 
 class ServedBackend:
@@ -178,9 +200,16 @@ class ServedBackend:
         for name, handler in functions.items():
             command += ["--function", f"{name}={handler.__module__}:{handler.__name__}"]
         self._log_path = folder / "serve.log"
+        self._records_path = folder / "records.jsonl"
+        environment = {**os.environ, LOG_FILE_VARIABLE: str(self._records_path)}
         with open(self._log_path, "w", encoding="utf-8") as log:
             self._process = subprocess.Popen(
-                command, cwd=import_root, stdout=subprocess.PIPE, stderr=log, text=True
+                command,
+                cwd=import_root,
+                env=environment,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
             )
         assert self._process.stdout is not None
         announcement = self._process.stdout.readline()
@@ -229,6 +258,9 @@ class ServedBackend:
 
     def execution(self, arn: str) -> dict[str, Any]:
         return dict(self._client.get_durable_execution(DurableExecutionArn=arn))
+
+    def logs(self, arn: str) -> list[Mapping[str, Any]]:
+        return records_of_execution(read_log_file(self._records_path), arn)
 
     def let_time_pass(self, seconds: float) -> None:
         time.sleep(seconds)

@@ -93,7 +93,8 @@ class Requirement:
         callback_actions: how the outside world answers callbacks.
         asynchronous: invoked with ``InvocationType=Event`` and polled.
         optional: a failure does not block.
-        checks_logs: the requirement also asserts log records (not checked here).
+        expected_logs: the ``ExpectedLogs`` entries (see ``_log_expectations``); empty
+            when the requirement asserts no log records.
     """
 
     id: str
@@ -106,7 +107,12 @@ class Requirement:
     callback_actions: Sequence[CallbackAction]
     asynchronous: bool
     optional: bool
-    checks_logs: bool
+    expected_logs: Sequence[Any] = ()
+
+    @property
+    def checks_logs(self) -> bool:
+        """Whether the requirement also asserts log records."""
+        return bool(self.expected_logs)
 
     @property
     def sort_key(self) -> tuple[int, int]:
@@ -135,7 +141,7 @@ class Requirement:
                 ],
                 asynchronous=bool(entry.get("AsyncInvoke", False)),
                 optional=bool(entry.get("optional", False)),
-                checks_logs=bool(entry.get("ExpectedLogs")),
+                expected_logs=list(entry.get("ExpectedLogs") or []),
             )
         except KeyError as missing:
             raise CatalogueError(

@@ -7,8 +7,9 @@ unused matching action (a heartbeat leaves the callback matchable), stops when t
 execution ends (or, without an expected result, as soon as the history matches) and
 gives up after 30 seconds without a new event. The history is then matched with
 ``durable_lambda_local.assert_history`` (events by EventId, ``"*"``, ``{}``,
-``${NAME}`` placeholders, ``${/regex/}``), and the status and result with
-``GetDurableExecution``.
+``${NAME}`` placeholders, ``${/regex/}``), the status and result with
+``GetDurableExecution``, and last, when the requirement has ``ExpectedLogs`` and
+everything else held, the execution's log records (``_log_expectations``).
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from typing import Any
 from conformance._backends import Backend
 from conformance._bindings import generate_variables, substitute
 from conformance._catalogue import CallbackAction, Requirement
+from conformance._log_expectations import check_logs
 from durable_lambda_local import HistoryMismatchError, assert_history
 
 __all__ = [
     "NO_PROGRESS_TIMEOUT",
+    "Checked",
     "Outcome",
     "Verdict",
     "check_requirement",
@@ -54,7 +57,8 @@ class Verdict(Enum):
     FAIL = "FAIL"
     SKIP = "SKIP"
     DIFF = "DIFF"
-    """Failed, as expected: our SDK follows reference 1.1.0 where the requirement does not."""
+    """Failed, as expected: our SDK follows reference 1.1.0 where the requirement does not
+    (in its history and result, or only in its log records, as the difference says)."""
     XPASS = "XPASS"
     """Passed although an expected difference is declared: the declaration is stale."""
 
@@ -74,12 +78,17 @@ class Outcome:
     reason: str | None = None
     execution_arn: str | None = None
     bindings: Mapping[str, Any] = field(default_factory=dict)
+    logs: str | None = None
+    """How the ``ExpectedLogs`` fared: None without any, else ``"met"``, ``"missed"`` or
+    ``"not reached"`` (the history or result failed first)."""
 
     @property
     def detail(self) -> str:
         """The first problem, or the reason of a skip or an expected difference."""
         if self.verdict in (Verdict.PASS, Verdict.XPASS) and self.reason:
             return self.reason
+        if self.verdict is Verdict.PASS and self.logs == "met":
+            return "log records as expected"
         if self.problems:
             return self.problems[0]
         return self.reason or ""
@@ -91,6 +100,7 @@ class Outcome:
             "verdict": self.verdict.value,
             "problems": list(self.problems),
             "reason": self.reason,
+            "logs": self.logs,
             "executionArn": self.execution_arn,
         }
 
@@ -247,28 +257,58 @@ def _poll(
                 return events, problems, True
 
 
-def check_requirement(
-    requirement: Requirement, backend: Backend, rng: random.Random | None = None
-) -> tuple[list[str], str, dict[str, Any]]:
-    """Run ``requirement`` on ``backend`` and list every way it failed.
+@dataclass(frozen=True)
+class Checked:
+    """What running one requirement showed.
 
-    Returns:
-        The problems (empty: it passed), the execution ARN, and the placeholder
-        bindings the run ended with.
+    Attributes:
+        problems: every way the history, status or result differ (empty: they hold).
+        log_problems: every way the log records miss ``ExpectedLogs``; only looked at
+            when ``problems`` is empty, as the official runner does.
+        execution_arn: the execution that ran.
+        bindings: the placeholder values the run ended with.
+        log_records: the execution's records, when its logs were checked.
     """
-    bindings = generate_variables(requirement.variables, rng or random.Random())
+
+    problems: Sequence[str]
+    log_problems: Sequence[str]
+    execution_arn: str
+    bindings: Mapping[str, Any]
+    log_records: Sequence[Mapping[str, Any]] | None = None
+
+    @property
+    def all_problems(self) -> list[str]:
+        return [*self.problems, *self.log_problems]
+
+
+def _run(
+    requirement: Requirement, backend: Backend, bindings: dict[str, Any]
+) -> tuple[list[str], str]:
     payload = json.dumps(substitute(requirement.input, bindings)).encode("utf-8")
     if not requirement.asynchronous:
         arn = backend.start(payload, wait=True)
         problems = _match_history(requirement, backend.history(arn), bindings)
         if not problems:
             problems = _check_result(requirement, backend, arn, bindings)
-        return problems, arn, bindings
+        return problems, arn
     arn = backend.start(payload, wait=False)
     events, problems, matched = _poll(requirement, backend, arn, bindings)
     if matched:
-        return problems, arn, bindings
+        return problems, arn
     mismatches = _match_history(requirement, events, bindings)
     if mismatches:
-        return problems + mismatches, arn, bindings
-    return problems + _check_result(requirement, backend, arn, bindings), arn, bindings
+        return problems + mismatches, arn
+    return problems + _check_result(requirement, backend, arn, bindings), arn
+
+
+def check_requirement(
+    requirement: Requirement, backend: Backend, rng: random.Random | None = None
+) -> Checked:
+    """Run ``requirement`` on ``backend`` and list every way it failed."""
+    bindings = generate_variables(requirement.variables, rng or random.Random())
+    problems, arn = _run(requirement, backend, bindings)
+    if problems or not requirement.expected_logs:
+        return Checked(problems, [], arn, bindings)
+    records = backend.logs(arn)
+    log_problems = check_logs(requirement.expected_logs, records, bindings)
+    return Checked(problems, log_problems, arn, bindings, records)

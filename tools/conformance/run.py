@@ -78,22 +78,36 @@ def judge(requirement: Requirement, open_backend: Callable[[str], Backend], seed
     if conformance is None:
         problem = f"no handler is written for requirement {requirement.id}"
         return Outcome(requirement.id, requirement.area, Verdict.FAIL, (problem,))
-    arn = None
-    bindings: dict[str, object] = {}
     try:
         backend = open_backend(requirement.id)
-        problems, arn, bindings = check_requirement(
-            requirement, backend, random.Random(f"{seed}:{requirement.id}")
-        )
+        checked = check_requirement(requirement, backend, random.Random(f"{seed}:{requirement.id}"))
     except Exception as error:
-        problems = [f"the run raised {type(error).__name__}: {error}"]
+        problem = f"the run raised {type(error).__name__}: {error}"
+        verdict = Verdict.DIFF if conformance.difference else Verdict.FAIL
+        return Outcome(
+            requirement.id, requirement.area, verdict, (problem,), conformance.difference
+        )
+    logs = None
+    if requirement.checks_logs:
+        logs = "not reached" if checked.problems else "missed" if checked.log_problems else "met"
     difference = conformance.difference
-    if problems:
+    if checked.problems:
+        verdict = Verdict.DIFF if difference else Verdict.FAIL
+    elif checked.log_problems:
+        difference = difference or conformance.log_difference
         verdict = Verdict.DIFF if difference else Verdict.FAIL
     else:
+        difference = difference or conformance.log_difference
         verdict = Verdict.XPASS if difference else Verdict.PASS
     return Outcome(
-        requirement.id, requirement.area, verdict, tuple(problems), difference, arn, bindings
+        requirement.id,
+        requirement.area,
+        verdict,
+        tuple(checked.all_problems),
+        difference,
+        checked.execution_arn,
+        checked.bindings,
+        logs,
     )
 
 
@@ -205,8 +219,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated variables")
     parser.add_argument("--verbose", action="store_true", help="show the SDK's log records")
     arguments = parser.parse_args(argv)
-    if not arguments.verbose:
-        logging.disable(logging.CRITICAL)
+    # Records are kept for the log checks either way (``_log_capture``); only --verbose
+    # also prints them. Without a handler of its own the root logger would print
+    # warnings through logging's last-resort handler.
+    root = logging.getLogger()
+    if arguments.verbose:
+        printer = logging.StreamHandler()
+        printer.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        root.addHandler(printer)
+        root.setLevel(logging.INFO)
+    else:
+        root.addHandler(logging.NullHandler())
     try:
         requirements = select(load_catalogue(fetch_catalogue(arguments.cache)), arguments.only)
     except CatalogueError as error:

@@ -4,8 +4,12 @@ Each area module registers its handlers with :func:`requirement`; importing this
 imports them all. A handler may serve several requirements, may need chained-invoke
 targets (registered under the names it calls), and may carry an *expected difference*:
 the reason our SDK, which follows the reference SDK 1.1.0, is meant to differ from what
-the requirement (captured from a later SDK) expects. Requirements that need an API the
-1.1.0 surface does not have are listed in :data:`UNSUPPORTED` with the reason.
+the requirement (captured from a later SDK) expects, in its history and result or only
+in its log records. Requirements that need an API the 1.1.0 surface does not have are
+listed in :data:`UNSUPPORTED` with the reason.
+
+Importing this package in a server process that :data:`LOG_FILE_VARIABLE` points at a
+file also sends the process's log records there, for the runner to check.
 """
 
 from __future__ import annotations
@@ -14,7 +18,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-__all__ = ["REGISTRY", "UNSUPPORTED", "Conformance", "requirement", "unsupported"]
+from conformance._log_capture import LOG_FILE_VARIABLE, install_from_environment
+
+__all__ = [
+    "LOG_FILE_VARIABLE",
+    "REGISTRY",
+    "UNSUPPORTED",
+    "Conformance",
+    "requirement",
+    "unsupported",
+]
 
 HandlerT = TypeVar("HandlerT", bound=Callable[..., Any])
 
@@ -27,11 +40,14 @@ class Conformance:
         handler: the ``@durable_execution`` handler invoked with the requirement's input.
         targets: durable functions the handler invokes, by function name.
         difference: why the requirement is expected to fail, or None.
+        log_difference: why only its ``ExpectedLogs`` are expected to fail (its history
+            and result must hold), or None.
     """
 
     handler: Callable[..., Any]
     targets: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     difference: str | None = None
+    log_difference: str | None = None
 
 
 REGISTRY: dict[str, Conformance] = {}
@@ -45,6 +61,7 @@ def requirement(
     *ids: str,
     targets: Mapping[str, Callable[..., Any]] | None = None,
     difference: str | None = None,
+    log_difference: str | None = None,
 ) -> Callable[[HandlerT], HandlerT]:
     """Register the decorated handler for the requirements ``ids``.
 
@@ -56,7 +73,9 @@ def requirement(
         for requirement_id in ids:
             if requirement_id in REGISTRY or requirement_id in UNSUPPORTED:
                 raise ValueError(f"requirement {requirement_id} has two handlers")
-            REGISTRY[requirement_id] = Conformance(handler, dict(targets or {}), difference)
+            REGISTRY[requirement_id] = Conformance(
+                handler, dict(targets or {}), difference, log_difference
+            )
         return handler
 
     return register
@@ -88,4 +107,5 @@ def _load_areas() -> None:
     )
 
 
+install_from_environment()
 _load_areas()
