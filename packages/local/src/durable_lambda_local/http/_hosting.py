@@ -1,8 +1,11 @@
 """Hosting durable functions behind the HTTP server, the way Lambda runs them.
 
-A hosted handler receives the invocation input with a ``LambdaClient`` bound to the
-server's URL, so its SDK checkpoints and reads state over HTTP through boto3, exactly as
-it would against Lambda; only the endpoint differs.
+A handler written with this project's SDK receives the invocation input with a
+``LambdaClient`` bound to the server's URL, so it checkpoints and reads state over HTTP
+through boto3, exactly as it would against Lambda; only the endpoint differs. Any other
+handler (one written with the reference SDK, say) receives the JSON event exactly as
+Lambda sends it and builds its own client, which the server's exported environment
+points at the server (see ``_runtime_environment``).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -24,6 +28,23 @@ from durable_lambda_client import (
 Handler = Callable[[Any, Any], Any]
 
 DEFAULT_REGION = "us-east-1"
+
+_CONTEXT_PACKAGE = "durable_lambda_context"
+
+
+def takes_client_input(handler: object) -> bool:
+    """Whether ``handler`` is this project's ``@durable_execution`` wrapper, which accepts
+    a ``DurableExecutionInvocationInputWithClient`` in place of the JSON event.
+
+    The wrapper is recognised by the package its code lives in (or a
+    ``__durable_execution__`` marker); another SDK's wrapper would reject that object as
+    an unexpected payload, so it gets the JSON event instead.
+    """
+    if getattr(handler, "__durable_execution__", False):
+        return True
+    code = getattr(handler, "__code__", None)
+    filename = str(getattr(code, "co_filename", ""))
+    return _CONTEXT_PACKAGE in Path(filename).parts
 
 
 @dataclass
@@ -78,8 +99,12 @@ def hosted_handler(handler: Handler, address: ServerAddress) -> Handler:
     """``handler`` fed with the Lambda event and a client that calls ``address`` over HTTP.
 
     Register the result with ``EventFormat.JSON`` so that it receives the event exactly
-    as Lambda sends it.
+    as Lambda sends it. A handler of another SDK (see :func:`takes_client_input`) is
+    returned unchanged: it gets that JSON event and finds the server through the
+    environment.
     """
+    if not takes_client_input(handler):
+        return handler
 
     def invoke(event: Any, context: Any) -> Any:
         parsed = DurableExecutionInvocationInput.from_json_dict(event)

@@ -24,7 +24,9 @@ from durable_lambda_local.http._hosting import (
     Handler,
     ServerAddress,
     hosted_handler,
+    takes_client_input,
 )
+from durable_lambda_local.http._runtime_environment import ExportedEnvironment
 from durable_lambda_local.http._server import HttpServer
 from durable_lambda_local.http._service_backend import ServiceBackend
 
@@ -66,6 +68,11 @@ class LocalServer:
         plain_functions: ordinary (non-durable) handlers by function name, for Invoke
             and for chained invokes from durable functions; they get the decoded payload.
 
+    A handler written with another SDK (the reference SDK, for one) gets the JSON event
+    and builds its own boto3 client, so while such a handler is hosted the server sets
+    ``AWS_ENDPOINT_URL_LAMBDA`` (and a region and placeholder credentials when the
+    process has none) in the process environment, and restores it on :meth:`close`.
+
     Raises:
         PortInUseError: the port is taken.
         StoreInUseError: another process (or server) already serves the default store.
@@ -89,6 +96,8 @@ class LocalServer:
         plain_functions: Mapping[str, Handler] | None = None,
     ) -> None:
         self._address = ServerAddress(region=region)
+        self._region = region
+        self._exported: ExportedEnvironment | None = None
         self._execution_timeout = execution_timeout
         self._announcement = contextlib.ExitStack()
         default_path = None
@@ -112,6 +121,7 @@ class LocalServer:
                 undo.callback(self._announcement.close)
                 store = owned
             registry = FunctionRegistry()
+            undo.callback(self._restore_environment)
             for name, handler in (functions or {}).items():
                 registry.register(self._hosted(name, handler))
             for name, handler in (plain_functions or {}).items():
@@ -151,6 +161,8 @@ class LocalServer:
         self._service.register(self._hosted(name, handler))
 
     def _hosted(self, name: str, handler: Handler) -> LocalFunction:
+        if not takes_client_input(handler) and self._exported is None:
+            self._exported = ExportedEnvironment(self._address.url, self._region)
         return LocalFunction(
             name,
             hosted_handler(handler, self._address),
@@ -169,6 +181,12 @@ class LocalServer:
         finally:
             self._announcement.close()
             self._http.stop()
+            self._restore_environment()
+
+    def _restore_environment(self) -> None:
+        if self._exported is not None:
+            self._exported.restore()
+            self._exported = None
 
     def __enter__(self) -> LocalServer:
         return self
