@@ -8,8 +8,10 @@ Usage (from the repository root)::
 
 The first run downloads the catalogue wheel into ``tools/conformance/.cache`` (see
 ``_catalogue.py``). Each requirement prints one row (id, verdict, first problem) and a
-summary per area follows; ``--json`` writes every outcome. The exit status is 1 when a
-requirement fails or an expected difference no longer shows.
+summary per area follows; ``--json`` writes every outcome. Requirements with
+``ExpectedLogs`` also have their execution's log records checked (``_log_capture``,
+``_log_expectations``). The exit status is 1 when a requirement fails or an expected
+difference no longer shows.
 """
 
 from __future__ import annotations
@@ -217,7 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="catalogue cache")
     parser.add_argument("--json", type=Path, help="write every outcome to this JSON file")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated variables")
-    parser.add_argument("--verbose", action="store_true", help="show the SDK's log records")
+    parser.add_argument(
+        "--verbose", action="store_true", help="also print the log records (checked either way)"
+    )
     arguments = parser.parse_args(argv)
     # Records are kept for the log checks either way (``_log_capture``); only --verbose
     # also prints them. Without a handler of its own the root logger would print

@@ -155,7 +155,7 @@ def large_result_child(child: DurableContext, value: str) -> str:
     log_difference=(
         "the child's log line is dropped when the child re-runs on replay: reference 1.1.0 "
         "silences every context logger while replaying and has no switch to log during "
-        "replay (sdk-behavior.md §7, §4.8; the switch is 3.x), so the line shows once, "
+        "replay (sdk-behavior.md §7, §4.8, §10: the switch is 3.x), so the line shows once, "
         "not twice"
     ),
 )
