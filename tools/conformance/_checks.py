@@ -278,6 +278,7 @@ class Checked:
 
     @property
     def all_problems(self) -> list[str]:
+        """The history and result problems, then the log ones."""
         return [*self.problems, *self.log_problems]
 
 
