@@ -111,6 +111,7 @@ HOSTED: Mapping[str, str] = MappingProxyType(
         "CompatInvoker": "handlers.chained:invoker",
         "CompatQuoteService": "handlers.chained:quote_service",
         "CompatLargeResult": "handlers.payloads:large_result",
+        "CompatPaginatedReplay": "handlers.payloads:paginated_replay",
         "CompatRefusedCallback": "handlers.callbacks:refused_callback",
         "CompatFlatMap": "handlers.three_x:flat_map",
         "CompatNamedBranches": "handlers.three_x:named_branches",
@@ -202,6 +203,13 @@ SCENARIOS: tuple[Scenario, ...] = (
         {"kilobytes": _LARGE_KILOBYTES},
         InvocationType.SYNC,
         result={"blob": "x" * (_LARGE_KILOBYTES * 1024)},
+    ),
+    Scenario(
+        "paginated-replay",
+        "CompatPaginatedReplay",
+        {"steps": 24, "kilobytes_per_step": 240},
+        InvocationType.ASYNC,
+        result={"steps": 24, "characters": 24 * 240 * 1024},
     ),
     Scenario(
         "callback-failure",
