@@ -164,7 +164,21 @@ class ServedSide:
         return "".join(self._errors[-lines:]).strip() or "(no output)"
 
     def run(self, scenario: Scenario) -> Observation:
-        """Invoke ``scenario``'s function, answer its callbacks, and wait for its end."""
+        """Invoke ``scenario``'s function, answer its callbacks, and wait for its end.
+
+        A call the server refuses or cannot answer ends the scenario with a ``problem``
+        (and the server's last error line), so the other scenarios still run.
+        """
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return self._run(scenario)
+        except (BotoCoreError, ClientError) as error:
+            last = self.error_output().splitlines()[-1:]
+            server = f" (server: {last[0]})" if last and last[0] != "(no output)" else ""
+            return Observation("UNKNOWN", problem=f"{type(error).__name__}: {error}{server}")
+
+    def _run(self, scenario: Scenario) -> Observation:
         started = time.monotonic()
         payload = {**scenario.payload, "run_id": uuid.uuid4().hex}
         response = self._client.invoke(
