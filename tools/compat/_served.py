@@ -36,7 +36,6 @@ SCENARIO_TIMEOUT_SECONDS = 60.0
 POLL_SECONDS = 0.05
 REJECTED_HANDLER = "is not decorated with @durable_execution"
 """What the command line says when its target check refuses a handler."""
-_SHIM = Path(__file__).resolve().parent / "_serve_shim.py"
 
 
 class ServerStartError(RuntimeError):
@@ -93,7 +92,6 @@ class ServedSide:
         python: the interpreter that runs the server (its environment holds the SDK).
         import_root: the folder the ``handlers`` package is imported from.
         hosted: ``module:attribute`` targets by function name.
-        shim: start the server through ``_serve_shim.py`` (see there).
 
     Raises:
         ServerStartError: the server did not start.
@@ -105,15 +103,22 @@ class ServedSide:
         python: Path,
         import_root: Path,
         hosted: Mapping[str, str],
-        *,
-        shim: bool = False,
     ) -> None:
         import boto3
         from botocore.config import Config
 
         self.label = label
-        entry = [str(_SHIM)] if shim else ["-m", "durable_lambda_local.cli"]
-        command = [str(python), *entry, "serve", "--port", "0", "--json", "--store", "memory"]
+        command = [
+            str(python),
+            "-m",
+            "durable_lambda_local.cli",
+            "serve",
+            "--port",
+            "0",
+            "--json",
+            "--store",
+            "memory",
+        ]
         command.append("--skip-time")
         for name, target in hosted.items():
             command += ["--function", f"{name}={target}"]

@@ -62,17 +62,22 @@ def function_name_for(target: str) -> str:
     return name[:64] or "function"
 
 
-def is_durable_handler(handler: object) -> bool:
-    """Whether ``handler`` is the wrapper ``@durable_execution`` returns.
+# Packages whose ``@durable_execution`` wrapper the local service can host: ours, and the
+# reference SDK's (its handlers run unchanged once the Lambda endpoint points here).
+_DURABLE_SDK_PACKAGES = ("durable_lambda_context", "aws_durable_execution_sdk_python")
 
-    The wrapper is recognised by the module that defined it (the SDK's context package),
-    or by a ``__durable_execution__`` marker for wrappers that set one.
+
+def is_durable_handler(handler: object) -> bool:
+    """Whether ``handler`` is the wrapper a durable SDK's ``@durable_execution`` returns.
+
+    The wrapper is recognised by the package that defined it (our context package or the
+    reference SDK), or by a ``__durable_execution__`` marker for wrappers that set one.
     """
     if getattr(handler, "__durable_execution__", False):
         return True
     code = getattr(handler, "__code__", None)
-    filename = str(getattr(code, "co_filename", ""))
-    return "durable_lambda_context" in Path(filename).parts
+    parts = Path(str(getattr(code, "co_filename", ""))).parts
+    return any(package in parts for package in _DURABLE_SDK_PACKAGES)
 
 
 def _load_module(module_part: str, target: str) -> Any:
