@@ -21,8 +21,8 @@ from botocore.config import Config
 
 from durable_lambda import DurableContext, durable_execution
 from durable_lambda_local import MemoryStore
+from durable_lambda_local._handler_kinds import takes_client_input
 from durable_lambda_local.http import LocalServer
-from durable_lambda_local.http._hosting import takes_client_input
 from durable_lambda_local.http._runtime_environment import (
     PLACEHOLDER_CREDENTIAL,
     runtime_variables,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from durable_lambda_local._handler_kinds import is_durable_handler
 from durable_lambda_local.cli._errors import CliError
 
 Handler = Callable[[Any, Any], Any]
@@ -60,24 +61,6 @@ def function_name_for(target: str) -> str:
     stem = Path(module_part).stem if module_part.endswith(".py") else module_part.split(".")[-1]
     name = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)
     return name[:64] or "function"
-
-
-# Packages whose ``@durable_execution`` wrapper the local service can host: ours, and the
-# reference SDK's (its handlers run unchanged once the Lambda endpoint points here).
-_DURABLE_SDK_PACKAGES = ("durable_lambda_context", "aws_durable_execution_sdk_python")
-
-
-def is_durable_handler(handler: object) -> bool:
-    """Whether ``handler`` is the wrapper a durable SDK's ``@durable_execution`` returns.
-
-    The wrapper is recognised by the package that defined it (our context package or the
-    reference SDK), or by a ``__durable_execution__`` marker for wrappers that set one.
-    """
-    if getattr(handler, "__durable_execution__", False):
-        return True
-    code = getattr(handler, "__code__", None)
-    parts = Path(str(getattr(code, "co_filename", ""))).parts
-    return any(package in parts for package in _DURABLE_SDK_PACKAGES)
 
 
 def _load_module(module_part: str, target: str) -> Any:

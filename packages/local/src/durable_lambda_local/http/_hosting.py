@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -24,27 +23,11 @@ from durable_lambda_client import (
     DurableExecutionInvocationInputWithClient,
     LambdaClient,
 )
+from durable_lambda_local._handler_kinds import takes_client_input
 
 Handler = Callable[[Any, Any], Any]
 
 DEFAULT_REGION = "us-east-1"
-
-_CONTEXT_PACKAGE = "durable_lambda_context"
-
-
-def takes_client_input(handler: object) -> bool:
-    """Whether ``handler`` is this project's ``@durable_execution`` wrapper, which accepts
-    a ``DurableExecutionInvocationInputWithClient`` in place of the JSON event.
-
-    The wrapper is recognised by the package its code lives in (or a
-    ``__durable_execution__`` marker); another SDK's wrapper would reject that object as
-    an unexpected payload, so it gets the JSON event instead.
-    """
-    if getattr(handler, "__durable_execution__", False):
-        return True
-    code = getattr(handler, "__code__", None)
-    filename = str(getattr(code, "co_filename", ""))
-    return _CONTEXT_PACKAGE in Path(filename).parts
 
 
 @dataclass

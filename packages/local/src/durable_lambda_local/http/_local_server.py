@@ -14,6 +14,7 @@ from types import TracebackType
 from durable_lambda_local._clock import Clock, RealClock
 from durable_lambda_local._control_plane import DurableExecutionService
 from durable_lambda_local._functions import EventFormat, FunctionRegistry, LocalFunction
+from durable_lambda_local._handler_kinds import takes_client_input
 from durable_lambda_local._scheduler import SchedulerMode
 from durable_lambda_local._sqlite_store import SqliteStore
 from durable_lambda_local._store import Store
@@ -24,7 +25,6 @@ from durable_lambda_local.http._hosting import (
     Handler,
     ServerAddress,
     hosted_handler,
-    takes_client_input,
 )
 from durable_lambda_local.http._runtime_environment import ExportedEnvironment
 from durable_lambda_local.http._server import HttpServer
