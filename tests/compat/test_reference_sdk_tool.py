@@ -128,7 +128,8 @@ def test_our_side_hosts_no_reference_only_function_but_keeps_shared_targets() ->
     ours = hosted_by_ours()
 
     assert "CompatFlatMap" not in ours
-    assert "CompatTenantInvoke" not in ours
+    assert "CompatNamedBranches" not in ours
+    assert "CompatTenantInvoke" in ours
     assert "CompatQuoteService" in ours
     assert "CompatRetriedStep" in ours
 

@@ -1,7 +1,7 @@
 """Features of the reference SDK 3.x that 1.1.0 (and so our SDK) does not have.
 
 They run on the reference side only: what they check is that our service accepts the
-operations 3.x records (virtual child contexts, named branches, tenant-scoped invokes).
+operations 3.x records (virtual child contexts, named branches).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from typing import Any
 
 from aws_durable_execution_sdk_python import DurableContext, ParallelBranch, durable_execution
 from aws_durable_execution_sdk_python.config import (
-    InvokeConfig,
     MapConfig,
     NestingType,
     ParallelConfig,
@@ -45,14 +44,3 @@ def named_branches(event: dict[str, Any], context: DurableContext) -> list[str]:
         config=ParallelConfig(max_concurrency=2),
     )
     return found.get_results()
-
-
-@durable_execution
-def tenant_invoke(event: dict[str, Any], context: DurableContext) -> dict[str, Any]:
-    quote = context.invoke(
-        "CompatQuoteService",
-        {"sku": "ink", "quantity": 2},
-        name="tenant-quote",
-        config=InvokeConfig(tenant_id="acme"),
-    )
-    return {"quote": quote}
