@@ -1,7 +1,10 @@
 """Telling durable handlers apart: ours, the reference SDK's, or not durable at all.
 
-A ``@durable_execution`` wrapper is recognised by the package its code lives in (or by
-a ``__durable_execution__`` marker a wrapper may set). The difference matters when a
+A ``@durable_execution`` wrapper is recognised by where its code lives: the function
+the decorator defines inside ``durable_execution``, in an SDK's package (or by a
+``__durable_execution__`` marker a wrapper may set). The package alone is not enough:
+``@durable_step`` and the other decorators of the same package return functions that
+are not handlers. The difference matters when a
 handler is hosted: ours accepts the invocation input with a ready client, while the
 reference SDK's expects Lambda's JSON event and builds its own boto3 client.
 """
@@ -16,8 +19,15 @@ _OWN_SDK_PACKAGE = "durable_lambda_context"
 _REFERENCE_SDK_PACKAGE = "aws_durable_execution_sdk_python"
 
 
+_WRAPPER_QUALNAME_PREFIX = "durable_execution."
+
+
 def _defining_packages(handler: object) -> tuple[str, ...]:
+    """The path parts of the file defining ``handler``'s code, when the code is the
+    wrapper ``durable_execution`` builds; empty for any other callable."""
     code = getattr(handler, "__code__", None)
+    if not str(getattr(code, "co_qualname", "")).startswith(_WRAPPER_QUALNAME_PREFIX):
+        return ()
     return Path(str(getattr(code, "co_filename", ""))).parts
 
 

@@ -110,7 +110,18 @@ def invoke_command(
 ) -> None:
     """Invoke a function hosted by a server (synchronous: waits for the execution's end)."""
     payload = read_json_argument(input_, "--input").encode()
-    response = service.invoke(function, payload, asynchronous=asynchronous, name=name)
+    if not service.runs_functions:
+        raise CliError(
+            f"no server is running to invoke {function!r} on; start one with "
+            f"'durable-lambda serve --function {function}=app.py:handler' (or pass "
+            "--endpoint URL of a running one)"
+        )
+    try:
+        response = service.invoke(function, payload, asynchronous=asynchronous, name=name)
+    except CliError as error:
+        if not error.message.startswith("ResourceNotFoundException"):
+            raise
+        raise CliError(f"{error.message}{_hosted_functions(service)}") from None
     body = response.get("Payload") or b""
     if as_json:
         echo_json(
@@ -127,6 +138,17 @@ def invoke_command(
             click.echo(body.decode("utf-8", "replace"))
     if response.get("FunctionError"):
         raise CliError(f"the execution failed: {body.decode('utf-8', 'replace')}")
+
+
+def _hosted_functions(service: RemoteService) -> str:
+    """``; ... functions: a, b`` for an error about an unknown function (empty when the
+    server cannot say, as Lambda itself cannot)."""
+    try:
+        names = service.function_names()
+    except CliError:
+        return ""
+    listed = ", ".join(names) if names else "none"
+    return f"; the functions {service.endpoint} knows: {listed}"
 
 
 def _json_or_text(body: bytes) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 
 import botocore.session
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from durable_lambda_local.cli._errors import CliError
 
@@ -26,8 +26,13 @@ class RemoteService:
     """Calls the Lambda durable-execution API at ``endpoint`` and reports failures as
     :class:`CliError` lines (``ResourceNotFoundException: Durable Execution does not exist``)."""
 
-    def __init__(self, endpoint: str, *, region: str = "us-east-1") -> None:
+    def __init__(
+        self, endpoint: str, *, region: str = "us-east-1", runs_functions: bool = True
+    ) -> None:
         self.endpoint = endpoint.rstrip("/")
+        # False for the server a command opens over a store just to read it: it hosts no
+        # handler, so an invoke there could never run.
+        self.runs_functions = runs_functions
         # botocore directly: the same client boto3 builds, without importing boto3's
         # resource and transfer layers (a third of the command's start-up time).
         self._client: Any = botocore.session.get_session().create_client(
@@ -49,6 +54,10 @@ class RemoteService:
         except ClientError as error:
             details = error.response.get("Error", {})
             raise CliError(f"{details.get('Code')}: {details.get('Message')}") from None
+        except ParamValidationError as error:
+            # Refused before anything was sent: the arguments are wrong, not the service.
+            problems = "; ".join(str(error.kwargs.get("report", error)).splitlines())
+            raise CliError(f"invalid arguments: {problems}", exit_code=2) from None
         except BotoCoreError as error:
             raise CliError(f"cannot reach the service at {self.endpoint}: {error}") from None
         response.pop("ResponseMetadata", None)

@@ -189,19 +189,27 @@ class _Watcher:
         if callback_id in self._announced:
             return
         self._announced.add(callback_id)
+        label = repr(node.name) if node.name else node.id
         if self._answer is not None:
             with contextlib.suppress(CliError):
                 self._remote.callback_success(callback_id, self._answer)
-            if live is not None:
-                live.console.print(f"Answered callback {node.name or node.id} automatically.")
+            self._tell(live, f"Answered callback {label} automatically.")
             return
+        self._tell(
+            live,
+            f"Callback {label} is waiting for an answer. From another terminal:\n"
+            f"  durable-lambda callback succeed '{callback_id}' --result '<JSON>' "
+            f"--endpoint {self._url}",
+        )
+
+    def _tell(self, live: Live | None, message: str) -> None:
+        """Print ``message`` above the live view, or on stderr with ``--json`` (stdout
+        then carries the one JSON document, and a run waiting for a callback must still
+        say which id to answer)."""
         if live is not None:
-            live.console.print(
-                f"Callback {node.name or node.id} is waiting for an answer. From another "
-                "terminal:\n"
-                f"  durable-lambda callback succeed '{callback_id}' --result '<JSON>' "
-                f"--endpoint {self._url}"
-            )
+            live.console.print(message, markup=False, highlight=False)
+        else:
+            click.echo(message, err=True)
 
 
 def _walk(nodes: tuple[OperationNode, ...]) -> Iterator[OperationNode]:

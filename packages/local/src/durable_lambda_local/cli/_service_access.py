@@ -93,4 +93,4 @@ def connect(endpoint: str | None, store: str | None) -> Iterator[RemoteService]:
     # Nothing runs in this server (drive=False); the read APIs know every function that
     # has executions in the store.
     with LocalServer(store=open_store(path), drive=False) as server:
-        yield RemoteService(server.url)
+        yield RemoteService(server.url, runs_functions=False)

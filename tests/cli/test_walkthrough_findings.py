@@ -1,0 +1,183 @@
+"""What a first user met following the documentation with the packages installed from
+their wheels, each pinned here so that it stays fixed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from durable_lambda_local.cli._errors import CliError
+from durable_lambda_local.cli._targets import load_target
+
+REPO = Path(__file__).resolve().parents[2]
+HANDLERS = "tests/cli/handlers.py"
+
+_DECORATED_HELPERS = """
+from durable_lambda import (
+    durable_execution,
+    durable_step,
+    durable_wait_for_callback,
+    durable_with_child_context,
+)
+
+
+@durable_step
+def send_email(step_context, to):
+    return to
+
+
+@durable_with_child_context
+def payment(context, amount):
+    return amount
+
+
+@durable_wait_for_callback
+def ask(callback_id, context):
+    return None
+
+
+@durable_execution
+def handler(event, context):
+    return context.step(send_email("ada"))
+"""
+
+
+@pytest.fixture
+def helpers_module(tmp_path: Path) -> Path:
+    path = tmp_path / "walkthrough_helpers.py"
+    path.write_text(textwrap.dedent(_DECORATED_HELPERS))
+    return path
+
+
+@pytest.mark.parametrize("attribute", ["send_email", "payment", "ask"])
+def test_a_function_decorated_as_a_step_or_child_is_not_taken_for_a_handler(
+    helpers_module: Path, attribute: str
+) -> None:
+    # It used to run, and fail with "The function output must be a JSON object with a
+    # Status", which says nothing about the mistake: the wrong attribute after the colon.
+    target = f"{helpers_module}:{attribute}"
+
+    with pytest.raises(CliError) as refused:
+        load_target(target)
+
+    assert refused.value.exit_code == 2
+    assert refused.value.message.startswith(
+        f"target {target!r} is not decorated with @durable_execution"
+    )
+
+
+def test_the_handler_beside_those_helpers_is_still_accepted(helpers_module: Path) -> None:
+    handler = load_target(f"{helpers_module}:handler")
+
+    assert handler.__name__ == "handler"
+
+
+def test_an_empty_callback_id_is_reported_as_bad_input_not_as_an_unreachable_service(
+    durable_lambda: Any,
+) -> None:
+    # botocore refuses the request before sending it, so no server is needed.
+    result = durable_lambda(
+        "callback", "succeed", "", "--result", '"ok"', "--endpoint", "http://127.0.0.1:9"
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: invalid arguments: Invalid length for parameter CallbackId, value: 0, "
+        "valid min length: 1\n"
+    )
+
+
+def test_run_with_json_still_says_which_callback_to_answer(
+    env: dict[str, str], durable_lambda: Any
+) -> None:
+    running = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "durable_lambda_local.cli",
+            "run",
+            f"{HANDLERS}:approval",
+            "--json",
+            "--store",
+            "memory",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+    try:
+        assert running.stderr is not None
+        prompt = ""
+        for line in running.stderr:
+            prompt += line
+            if "durable-lambda callback succeed" in line:
+                break
+        assert prompt.startswith(
+            "Callback 'approval create callback id' is waiting for an answer."
+        ), prompt
+        callback_id = prompt.split("callback succeed '", 1)[1].split("'", 1)[0]
+        endpoint = prompt.rsplit("--endpoint ", 1)[1].strip()
+
+        answered = durable_lambda(
+            "callback", "succeed", callback_id, "--result", '"ok"', "--endpoint", endpoint
+        )
+        out, _ = running.communicate(timeout=60)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.communicate()
+
+    assert answered.exit_code == 0, answered.stderr
+    assert running.returncode == 0
+    outcome = json.loads(out)
+    assert outcome["Status"] == "SUCCEEDED"
+    assert outcome["Result"] == {"answer": '"ok"', "after": "booked"}
+
+
+def test_run_names_the_callback_it_answers_in_quotes(durable_lambda: Any) -> None:
+    result = durable_lambda(
+        "run", f"{HANDLERS}:approval", "--auto-callback", '"ok"', "--store", "memory"
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert "Answered callback 'approval create callback id' automatically." in result.stdout
+
+
+def test_invoke_without_a_running_server_says_to_start_one(durable_lambda: Any) -> None:
+    # An execution in the store makes the command open it rather than stop at "no store".
+    ran = durable_lambda("run", f"{HANDLERS}:three_steps", "--function-name", "orders")
+    assert ran.exit_code == 0, ran.stderr
+
+    result = durable_lambda("invoke", "orders", "--input", "{}")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: no server is running to invoke 'orders' on; start one with "
+        "'durable-lambda serve --function orders=app.py:handler' (or pass --endpoint URL "
+        "of a running one)\n"
+    )
+
+
+def test_invoke_of_an_unknown_function_lists_the_ones_the_server_knows(
+    durable_lambda: Any, serve: Any
+) -> None:
+    server = serve(
+        "--store", "memory", "--port", "0", "--function", f"orders={HANDLERS}:three_steps"
+    )
+
+    result = durable_lambda("invoke", "order", "--input", "{}", "--endpoint", server.url)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: ResourceNotFoundException: Function not found: "
+        "arn:aws:lambda:us-east-1:123456789012:function:order; "
+        f"the functions {server.url} knows: orders\n"
+    )
