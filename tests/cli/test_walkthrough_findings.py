@@ -181,3 +181,76 @@ def test_invoke_of_an_unknown_function_lists_the_ones_the_server_knows(
         "arn:aws:lambda:us-east-1:123456789012:function:order; "
         f"the functions {server.url} knows: orders\n"
     )
+
+
+_CHAINED = """
+from durable_lambda import durable_execution
+
+
+@durable_execution
+def place_order(event, context):
+    stock = context.invoke("check-stock", {"quantity": event["quantity"]}, name="stock")
+    doubled = context.invoke("double", {"n": event["quantity"]}, name="double")
+    return {"available": stock["available"], "doubled": doubled}
+
+
+@durable_execution
+def check_stock(event, context):
+    return {"available": context.step(lambda _: event["quantity"] <= 5, name="count")}
+
+
+def double(event, context):
+    return event["n"] * 2
+"""
+
+
+@pytest.fixture
+def chained_module(tmp_path: Path) -> Path:
+    path = tmp_path / "chained.py"
+    path.write_text(textwrap.dedent(_CHAINED))
+    return path
+
+
+def test_run_hosts_the_functions_a_handler_invokes(
+    chained_module: Path, durable_lambda: Any
+) -> None:
+    # Without them the run could only fail with "Function not found".
+    result = durable_lambda(
+        "run",
+        f"{chained_module}:place_order",
+        "--input",
+        '{"quantity": 2}',
+        "--function",
+        f"check-stock={chained_module}:check_stock",
+        "--plain-function",
+        f"double={chained_module}:double",
+        "--store",
+        "memory",
+        "--json",
+    )
+
+    assert result.exit_code == 0, result.stderr
+    outcome = result.json()
+    assert outcome["Result"] == {"available": True, "doubled": 4}
+    assert [(op["name"], op["status"]) for op in outcome["Operations"]] == [
+        ("stock", "SUCCEEDED"),
+        ("double", "SUCCEEDED"),
+    ]
+
+
+def test_run_refuses_a_hosted_name_given_twice(chained_module: Path, durable_lambda: Any) -> None:
+    result = durable_lambda(
+        "run",
+        f"{chained_module}:place_order",
+        "--function",
+        f"chained={chained_module}:check_stock",
+        "--store",
+        "memory",
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: a function name is given twice among the run's function ('chained'), "
+        "--function and --plain-function; name them apart (NAME=TARGET, or "
+        "--function-name for the one run)\n"
+    )

@@ -29,7 +29,7 @@ from durable_lambda_local.cli._rendering import (
     format_seconds,
     operation_tree,
 )
-from durable_lambda_local.cli._serve import execution_timeout_option, serving
+from durable_lambda_local.cli._serve import execution_timeout_option, parse_functions, serving
 from durable_lambda_local.cli._service_access import refuse_if_served, store_path
 from durable_lambda_local.cli._targets import function_name_for, load_target
 
@@ -52,6 +52,22 @@ MIN_REFRESH_SECONDS = 0.125
     metavar="JSON",
     help="Answer every callback at once with this result (no second terminal needed).",
 )
+@click.option(
+    "--function",
+    "functions",
+    multiple=True,
+    metavar="NAME=TARGET",
+    help="Also host this durable function, for a handler that invokes it: "
+    "check-stock=app.py:check_stock (repeatable).",
+)
+@click.option(
+    "--plain-function",
+    "plain_functions",
+    multiple=True,
+    metavar="NAME=TARGET",
+    help="Also host this ordinary (non-durable) function, for a handler that invokes it "
+    "(repeatable).",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port of the service.")
 @execution_timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as one JSON document.")
@@ -63,6 +79,8 @@ def run_command(
     store: str | None,
     real_time: bool,
     auto_callback: str | None,
+    functions: tuple[str, ...],
+    plain_functions: tuple[str, ...],
     port: int,
     execution_timeout: int,
     as_json: bool,
@@ -72,7 +90,8 @@ def run_command(
     Waits, retry delays and timeouts are skipped unless --real-time. A callback waits
     for an answer, which you give from another terminal with the printed command (or at
     once with --auto-callback): while it is open, its timeout and the execution's pass
-    in real time. Ends with the result and the operation tree.
+    in real time. Functions the handler invokes are hosted with --function and
+    --plain-function. Ends with the result and the operation tree.
     """
     handler = load_target(target)
     payload = read_json_argument(input_, "--input")
@@ -82,10 +101,20 @@ def run_command(
         else None
     )
     function = function_name or function_name_for(target)
+    invoked = parse_functions(functions)
+    plain = parse_functions(plain_functions, durable=False)
+    named = [function, *invoked, *plain]
+    if len(set(named)) < len(named):
+        raise CliError(
+            f"a function name is given twice among the run's function ({function!r}), "
+            "--function and --plain-function; name them apart (NAME=TARGET, or "
+            "--function-name for the one run)",
+            exit_code=2,
+        )
     path = store_path(store)
     refuse_if_served(path)
     with serving(
-        {function: handler},
+        {function: handler, **invoked},
         store_file=path,
         host="127.0.0.1",
         port=port,
@@ -93,6 +122,7 @@ def run_command(
         execution_timeout=execution_timeout,
         # Someone answers the callbacks: never skip past what the answer could pre-empt.
         answer_window=None if answer is None else DEFAULT_ANSWER_WINDOW,
+        plain_functions=plain,
     ) as server:
         remote = RemoteService(server.url)
         arn = str(
