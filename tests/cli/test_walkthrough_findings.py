@@ -254,3 +254,21 @@ def test_run_refuses_a_hosted_name_given_twice(chained_module: Path, durable_lam
         "--function and --plain-function; name them apart (NAME=TARGET, or "
         "--function-name for the one run)\n"
     )
+
+
+def test_an_unknown_status_is_refused_with_the_statuses_there_are(durable_lambda: Any) -> None:
+    ran = durable_lambda("run", f"{HANDLERS}:three_steps", "--name", "counted")
+    assert ran.exit_code == 0, ran.stderr
+
+    refused = durable_lambda("executions", "list", "--status", "done")
+    listed = durable_lambda("executions", "list", "--status", "Succeeded", "--json")
+
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "error: --status 'done' is not an execution status; use one of RUNNING, SUCCEEDED, "
+        "FAILED, TIMED_OUT, STOPPED, DELETING, PAUSING, PAUSED (in any case)\n"
+    )
+    assert listed.exit_code == 0, listed.stderr
+    assert [row["DurableExecutionName"] for row in listed.json()["DurableExecutions"]] == [
+        "counted"
+    ]

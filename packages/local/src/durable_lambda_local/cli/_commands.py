@@ -167,7 +167,9 @@ def executions() -> None:
 
 @executions.command("list")
 @click.option("--function", "functions", multiple=True, help="Only this function (repeatable).")
-@click.option("--status", "statuses", multiple=True, help="Only this status (repeatable).")
+@click.option(
+    "--status", "statuses", multiple=True, help="Only this status (repeatable; any case)."
+)
 @click.option("--name", default=None, help="Only executions with this name.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
 @service_options
@@ -183,7 +185,7 @@ def list_command(
     """List executions, newest first."""
     names = list(functions) or service.function_names()
     rows = service.list_executions(
-        names, statuses=[s.upper() for s in statuses], name=name, limit=limit
+        names, statuses=_execution_statuses(statuses), name=name, limit=limit
     )
     if as_json:
         echo_json({"DurableExecutions": rows})
@@ -191,6 +193,24 @@ def list_command(
         console().print(executions_table(rows))
     else:
         click.echo("No executions.")
+
+
+def _execution_statuses(values: tuple[str, ...]) -> list[str]:
+    """``--status`` values as wire statuses, refused here rather than by the service."""
+    if not values:
+        return []
+    # Imported on use: the client package costs quick commands a noticeable start-up.
+    from durable_lambda_client import ExecutionStatus
+
+    allowed = [status.value for status in ExecutionStatus]
+    for value in values:
+        if value.upper() not in allowed:
+            raise CliError(
+                f"--status {value!r} is not an execution status; use one of "
+                f"{', '.join(allowed)} (in any case)",
+                exit_code=2,
+            )
+    return [value.upper() for value in values]
 
 
 @executions.command("get")
