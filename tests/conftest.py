@@ -7,6 +7,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Every property test runs under this profile. Hypothesis' default deadline (200 ms per
+# example) and its too_slow health check time the machine, not the code: a 0.4 s pause
+# of the process, which a loaded 2-core machine gives any test, failed the model round
+# trips with "Unreliable test timings". No example database either: a run must not write
+# it into the checkout, nor replay examples an earlier local run happened to keep.
+settings.register_profile(
+    "durable-lambda-suite",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
+)
+settings.load_profile("durable-lambda-suite")
 
 MypyStrict = Callable[[Path], tuple[int, str]]
 
