@@ -272,3 +272,17 @@ def test_an_unknown_status_is_refused_with_the_statuses_there_are(durable_lambda
     assert [row["DurableExecutionName"] for row in listed.json()["DurableExecutions"]] == [
         "counted"
     ]
+
+
+@pytest.mark.parametrize("argv", [[], ["executions"], ["callback"]])
+def test_a_bare_command_group_shows_its_help_not_an_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from durable_lambda_local.cli import main
+
+    status = main(argv)
+
+    shown = capsys.readouterr().err
+    assert status == 2
+    assert shown.startswith(f"Usage: {' '.join(['durable-lambda', *argv])} [OPTIONS] COMMAND")
+    assert "error:" not in shown

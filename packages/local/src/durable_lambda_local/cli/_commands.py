@@ -402,6 +402,14 @@ def _error_object(
     return error or None
 
 
+# click 8.2 raises this for a group called without a command; 8.1 prints the help itself.
+_NO_ARGS_IS_HELP: tuple[type[click.UsageError], ...] = tuple(
+    kind
+    for kind in (getattr(click.exceptions, "NoArgsIsHelpError", None),)
+    if isinstance(kind, type) and issubclass(kind, click.UsageError)
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``durable-lambda``: runs the command, returns the exit code.
 
@@ -415,7 +423,12 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"error: {error.message}", err=True)
         return error.exit_code
     except click.UsageError as error:
-        click.echo(f"error: {error.format_message()}", err=True)
+        if isinstance(error, _NO_ARGS_IS_HELP):
+            # A bare group (``durable-lambda``, ``durable-lambda executions``) shows its
+            # help, as click itself does: that is not an error to report in one line.
+            click.echo(error.format_message(), err=True)
+        else:
+            click.echo(f"error: {error.format_message()}", err=True)
         return 2
     except click.ClickException as error:
         click.echo(f"error: {error.format_message()}", err=True)
