@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 # Every property test runs under this profile. Hypothesis' default deadline (200 ms per
 # example) and its too_slow health check time the machine, not the code: a 0.4 s pause
 # of the process, which a loaded 2-core machine gives any test, failed the model round
-# trips with "Unreliable test timings". No example database either: a run must not write
-# it into the checkout, nor replay examples an earlier local run happened to keep.
+# trips with "Unreliable test timings". No example database either: a run must not
+# replay examples an earlier local run happened to keep.
 settings.register_profile(
     "durable-lambda-suite",
     deadline=None,
@@ -21,6 +24,18 @@ settings.register_profile(
     database=None,
 )
 settings.load_profile("durable-lambda-suite")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give Hypothesis a home of its own for this run, outside the checkout.
+
+    It would otherwise write ./.hypothesis while collecting (a cache of the constants it
+    finds in the tested modules).
+    """
+    home = Path(tempfile.mkdtemp(prefix="durable-lambda-hypothesis-"))
+    set_hypothesis_home_dir(home)
+    config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
+
 
 MypyStrict = Callable[[Path], tuple[int, str]]
 
