@@ -286,3 +286,17 @@ def test_a_bare_command_group_shows_its_help_not_an_error(
     assert status == 2
     assert shown.startswith(f"Usage: {' '.join(['durable-lambda', *argv])} [OPTIONS] COMMAND")
     assert "error:" not in shown
+
+
+def test_a_callback_id_pasted_with_blanks_is_sent_without_them(durable_lambda: Any) -> None:
+    from durable_lambda_local import MemoryStore
+    from durable_lambda_local.http import LocalServer
+
+    with LocalServer({}, store=MemoryStore()) as server:
+        result = durable_lambda(
+            "callback", "heartbeat", " abc\n", "--endpoint", server.url, "--json"
+        )
+
+    # The service saw "abc": a well-formed id that names no callback.
+    assert result.exit_code == 1
+    assert result.stderr == "error: ResourceNotFoundException: Callback abc does not exist.\n"

@@ -335,8 +335,14 @@ def callback() -> None:
     """Complete or keep alive a callback by its id."""
 
 
+def _pasted_id(context: click.Context, parameter: click.Parameter, value: str) -> str:
+    """The id without the blanks it was pasted with: a callback id is base64 text, never
+    spaces or line breaks, so a trailing newline from a copy is not part of it."""
+    return value.strip()
+
+
 @callback.command("succeed")
-@click.argument("callback_id")
+@click.argument("callback_id", callback=_pasted_id)
 @click.option("--result", default=None, help="Result as JSON text, or @file.")
 @service_options
 @json_option
@@ -350,7 +356,7 @@ def succeed_command(
 
 
 @callback.command("fail")
-@click.argument("callback_id")
+@click.argument("callback_id", callback=_pasted_id)
 @click.option("--error-type", default=None, help="ErrorType of the failure.")
 @click.option("--error-message", default=None, help="ErrorMessage of the failure.")
 @click.option("--error-data", default=None, help="ErrorData of the failure.")
@@ -370,7 +376,7 @@ def fail_command(
 
 
 @callback.command("heartbeat")
-@click.argument("callback_id")
+@click.argument("callback_id", callback=_pasted_id)
 @service_options
 @json_option
 def heartbeat_command(service: RemoteService, callback_id: str, as_json: bool) -> None:

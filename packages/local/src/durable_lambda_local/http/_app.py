@@ -66,7 +66,8 @@ def create_app(backend: DurableApiBackend) -> Starlette:
                 dispatcher.handle,
                 methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"],
             ),
-        ]
+        ],
+        exception_handlers={404: dispatcher.unrouted},
     )
 
 
@@ -126,6 +127,12 @@ class _Dispatcher:
         headers = {"x-amzn-RequestId": request_id, "Content-Type": "application/json"}
         headers.update(wire.headers)
         return Response(wire.body, status_code=wire.status_code, headers=headers)
+
+    async def unrouted(self, request: Request, error: Exception) -> Response:
+        """The API's own answer for a path no route matched: starlette's catch-all stops
+        at a decoded line break (a callback id pasted with its newline), which would
+        otherwise get a bare ``404 Not Found`` instead of the validation error."""
+        return await self.handle(request)
 
     async def handle(self, request: Request) -> Response:
         request_id = str(uuid.uuid4())
