@@ -4,6 +4,7 @@ their wheels, each pinned here so that it stays fixed."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import textwrap
@@ -300,3 +301,43 @@ def test_a_callback_id_pasted_with_blanks_is_sent_without_them(durable_lambda: A
     # The service saw "abc": a well-formed id that names no callback.
     assert result.exit_code == 1
     assert result.stderr == "error: ResourceNotFoundException: Callback abc does not exist.\n"
+
+
+def test_ctrl_c_during_a_run_says_how_to_carry_the_execution_on(
+    env: dict[str, str], durable_lambda: Any
+) -> None:
+    # The command runs with Python's own SIGINT handler even where the test process was
+    # started with SIGINT ignored (which a child would otherwise inherit).
+    interruptible = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv = ['durable-lambda', *sys.argv[1:]]; "
+        "runpy.run_module('durable_lambda_local.cli', run_name='__main__')"
+    )
+    running = subprocess.Popen(
+        [sys.executable, "-c", interruptible, "run", f"{HANDLERS}:approval", "--name", "held"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+    try:
+        assert running.stdout is not None
+        for line in running.stdout:
+            if "durable-lambda callback succeed" in line:
+                break
+        running.send_signal(signal.SIGINT)
+        _, err = running.communicate(timeout=60)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.communicate()
+
+    assert running.returncode == 130
+    assert err == (
+        "error: interrupted: execution held is still RUNNING in the store; carry it on with "
+        f"'durable-lambda run {HANDLERS}:approval --name held' or stop it with "
+        "'durable-lambda executions stop held'\n"
+    )
+    listed = durable_lambda("executions", "list", "--json")
+    assert [row["Status"] for row in listed.json()["DurableExecutions"]] == ["RUNNING"]

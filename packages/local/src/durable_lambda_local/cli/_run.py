@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import fields
@@ -20,6 +21,7 @@ from durable_lambda_local._clock import DEFAULT_ANSWER_WINDOW
 from durable_lambda_local._control_plane import DurableExecutionService
 from durable_lambda_local.cli._errors import CliError
 from durable_lambda_local.cli._json_arguments import read_json_argument
+from durable_lambda_local.cli._locations import MEMORY_STORE
 from durable_lambda_local.cli._operation_tree import ExecutionSummary, OperationNode, summarize
 from durable_lambda_local.cli._remote import RemoteService
 from durable_lambda_local.cli._rendering import (
@@ -131,8 +133,27 @@ def run_command(
             ]
         )
         watcher = _Watcher(remote, arn, answer, server.url, quiet=as_json)
-        summary = watcher.follow(server.service)
+        try:
+            summary = watcher.follow(server.service)
+        except KeyboardInterrupt:
+            raise CliError(_interrupted(arn, target, store, function_name), exit_code=130) from None
     _report(summary, arn, as_json)
+
+
+def _interrupted(arn: str, target: str, store: str | None, function_name: str | None) -> str:
+    """What became of an execution whose run was stopped with Ctrl-C, and how to go on."""
+    name = arn.split("/")[-2]
+    if store == MEMORY_STORE:
+        return f"interrupted: execution {name} ended with the process (--store memory)"
+    where = ["--store", store] if store else []
+    again = ["durable-lambda", "run", target, "--name", name]
+    if function_name:
+        again += ["--function-name", function_name]
+    stop = ["durable-lambda", "executions", "stop", name]
+    return (
+        f"interrupted: execution {name} is still RUNNING in the store; carry it on with "
+        f"'{shlex.join(again + where)}' or stop it with '{shlex.join(stop + where)}'"
+    )
 
 
 class _Watcher:
