@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from durable_lambda import DurableContext, Duration, durable_execution
-from durable_lambda_context import WaitForCallbackConfig
+from durable_lambda.config import WaitForCallbackConfig
 
 
 @durable_execution
