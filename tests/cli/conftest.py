@@ -28,7 +28,14 @@ class CliResult:
     stderr: str
 
     def json(self) -> Any:
-        return json.loads(self.stdout)
+        """The JSON the command printed; a failure names its exit code and stderr."""
+        try:
+            return json.loads(self.stdout)
+        except ValueError as error:
+            raise AssertionError(
+                f"not JSON ({error}): exit code {self.exit_code}, stdout {self.stdout!r}, "
+                f"stderr {self.stderr!r}"
+            ) from error
 
 
 def cli_env(tmp_path: Path) -> dict[str, str]:
