@@ -341,3 +341,35 @@ def test_ctrl_c_during_a_run_says_how_to_carry_the_execution_on(
     )
     listed = durable_lambda("executions", "list", "--json")
     assert [row["Status"] for row in listed.json()["DurableExecutions"]] == ["RUNNING"]
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_executions_list_never_cuts_the_names_it_lists(width: int) -> None:
+    import io
+
+    from rich.console import Console
+
+    from durable_lambda_local.cli._rendering import executions_table
+
+    names = ["66b6da62-ce70-4bd9-aa89-3af2340079c4", "dd156fdf-f966-4ab3-b826-a046fbf251ed"]
+    function = "approval_workflow:$LATEST"
+    rows = [
+        {
+            "DurableExecutionName": name,
+            "FunctionArn": f"arn:aws:lambda:us-east-1:123456789012:function:{function}",
+            "Status": "SUCCEEDED",
+            "StartTimestamp": "2026-11-27T01:40:27+00:00",
+            "EndTimestamp": "2026-11-27T01:40:31+00:00",
+        }
+        for name in names
+    ]
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None).print(executions_table(rows))
+
+    shown = out.getvalue()
+    first_words = [line.split()[0] for line in shown.splitlines()[1:] if line[:2].strip()]
+    assert first_words == names
+    # The other columns give way by wrapping, not by vanishing or by an ellipsis.
+    assert "…" not in shown
+    assert shown.count("approval") == len(names)
+    assert shown.count("SUCCEEDED") == len(names)

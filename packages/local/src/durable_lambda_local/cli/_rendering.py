@@ -77,7 +77,14 @@ def status_text(status: str) -> Text:
 
 def executions_table(rows: Sequence[Mapping[str, Any]]) -> Table:
     """A table of execution summaries (ListDurableExecutionsByFunction rows)."""
-    table = Table("Name", "Function", "Status", "Started", "Duration", box=None)
+    names = [str(row.get("DurableExecutionName", "")) for row in rows]
+    table = Table(box=None)
+    # The name is what `executions get NAME` takes: it is never cut, the others give way.
+    table.add_column("Name", no_wrap=True, min_width=max(map(len, names), default=4))
+    table.add_column("Function", min_width=8, overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Started", min_width=10)
+    table.add_column("Duration", no_wrap=True)
     for row in rows:
         started, ended = row.get("StartTimestamp"), row.get("EndTimestamp")
         table.add_row(
