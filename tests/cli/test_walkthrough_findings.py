@@ -373,3 +373,34 @@ def test_executions_list_never_cuts_the_names_it_lists(width: int) -> None:
     assert "…" not in shown
     assert shown.count("approval") == len(names)
     assert shown.count("SUCCEEDED") == len(names)
+
+
+def test_brackets_in_inputs_results_and_names_show_as_written(
+    tmp_path: Path, durable_lambda: Any
+) -> None:
+    # Rich took "[bold]" and "[x]" for markup and silently dropped them from the output.
+    module = tmp_path / "echoing.py"
+    module.write_text(
+        textwrap.dedent(
+            """
+            from durable_lambda import durable_execution
+
+
+            @durable_execution
+            def handler(event, context):
+                return context.step(lambda _: event, name="[red]echo")
+            """
+        )
+    )
+    text = '{"note": "[bold]hi[/bold] [x]"}'
+
+    ran = durable_lambda("run", f"{module}:handler", "--input", text, "--name", "marked")
+    shown = durable_lambda("executions", "get", "marked")
+    history = durable_lambda("executions", "history", "marked")
+
+    assert ran.exit_code == 0, ran.stderr
+    assert f"Result: {text}" in ran.stdout.splitlines()
+    assert "[red]echo  Step  succeeded" in ran.stdout
+    assert f"Input      {text}" in shown.stdout.splitlines()
+    assert f"Result     {text}" in shown.stdout.splitlines()
+    assert "Step [red]echo" in history.stdout

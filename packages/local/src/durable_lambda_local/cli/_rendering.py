@@ -62,8 +62,12 @@ def echo_json(value: Any) -> None:
 
 
 def console() -> Console:
-    """The console human-readable output goes to (stdout, no colours when piped)."""
-    out = Console(highlight=False, soft_wrap=True)
+    """The console human-readable output goes to (stdout, no colours when piped).
+
+    Markup is off: names, inputs and results are the user's text, and a ``[bold]`` or
+    ``[x]`` in them must show as written, not be taken for a style and dropped.
+    """
+    out = Console(highlight=False, soft_wrap=True, markup=False)
     if not out.is_terminal and "COLUMNS" not in os.environ:
         # Piped output is read by scripts and logs: do not cut lines at 80 columns.
         out.width = 200
