@@ -404,3 +404,43 @@ def test_brackets_in_inputs_results_and_names_show_as_written(
     assert f"Input      {text}" in shown.stdout.splitlines()
     assert f"Result     {text}" in shown.stdout.splitlines()
     assert "Step [red]echo" in history.stdout
+
+
+def test_a_package_module_given_by_path_is_named_by_its_module_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "walkthrough_shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "prices.py").write_text("PRICES = {'pen': 1.5}\n")
+    (package / "app.py").write_text(
+        "from durable_lambda import durable_execution\n\n"
+        "from .prices import PRICES\n\n\n"
+        "@durable_execution\n"
+        "def handler(event, context):\n"
+        "    return PRICES\n"
+    )
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.chdir(tmp_path)
+
+    with pytest.raises(CliError) as from_above:
+        load_target("walkthrough_shop/app.py:handler")
+    monkeypatch.chdir(package)
+    with pytest.raises(CliError) as from_inside:
+        load_target("app.py:handler")
+
+    assert from_above.value.message == (
+        "target 'walkthrough_shop/app.py:handler' failed to import: ImportError: "
+        "attempted relative import with no known parent package; name a module of a "
+        "package by its module path: 'walkthrough_shop.app:handler'"
+    )
+    assert from_inside.value.message.endswith(
+        f"; from {tmp_path.resolve()}, name a module of a package by its module path: "
+        "'walkthrough_shop.app:handler'"
+    )
+    monkeypatch.chdir(tmp_path)
+    try:
+        assert load_target("walkthrough_shop.app:handler").__name__ == "handler"
+    finally:
+        for name in ("walkthrough_shop", "walkthrough_shop.app", "walkthrough_shop.prices"):
+            sys.modules.pop(name, None)

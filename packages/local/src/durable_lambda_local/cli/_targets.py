@@ -105,5 +105,25 @@ def _load_file(path: Path, target: str) -> Any:
         del sys.modules[name]
         raise CliError(
             f"target {target!r} failed to import: {type(error).__name__}: {error}"
+            f"{_relative_import_hint(error, path, target)}"
         ) from None
     return module
+
+
+def _relative_import_hint(error: Exception, path: Path, target: str) -> str:
+    """For a file of a package that imports its siblings relatively (``from .prices
+    import ...``), the module form of the target, which imports it as part of its
+    package; empty for any other failure."""
+    if not isinstance(error, ImportError) or "relative import" not in str(error):
+        return ""
+    resolved = path.resolve()
+    parts = [resolved.stem]
+    folder = resolved.parent
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    if len(parts) == 1:
+        return ""
+    module = f"{'.'.join(parts)}:{target.rpartition(':')[2]}"
+    where = "" if folder == Path.cwd() else f"from {folder}, "
+    return f"; {where}name a module of a package by its module path: {module!r}"
