@@ -59,7 +59,8 @@ def _cloud_runner(marker: pytest.Mark) -> Any:
     if not qualified or not test_name:
         pytest.fail(
             "Cloud mode requires both QUALIFIED_FUNCTION_NAME and LAMBDA_FUNCTION_TEST_NAME "
-            "environment variables"
+            "environment variables",
+            pytrace=False,
         )
     wanted = marker.kwargs.get("lambda_function_name")
     if wanted != test_name:
@@ -81,7 +82,7 @@ def _local_runner(marker: pytest.Mark) -> Any:
     if handler is None and marker.args:
         handler = marker.args[0]
     if handler is None:
-        pytest.fail(f"@pytest.mark.{_MARKER} needs handler=... to run in local mode")
+        pytest.fail(f"@pytest.mark.{_MARKER} needs handler=... to run in local mode", pytrace=False)
     options.pop("lambda_function_name", None)
     from durable_lambda_local._test_runner import DurableFunctionTestRunner
 
@@ -100,7 +101,8 @@ def durable_runner(request: pytest.FixtureRequest) -> Iterator[Any]:
     """
     marker = request.node.get_closest_marker(_MARKER)
     if marker is None:
-        pytest.fail(f"Test must be marked with @pytest.mark.{_MARKER}")
+        # A setup mistake, not a failure inside the plugin: the message without its code.
+        pytest.fail(f"Test must be marked with @pytest.mark.{_MARKER}", pytrace=False)
     if request.config.getoption("--runner-mode") == "cloud":
         runner = _cloud_runner(marker)
     else:
