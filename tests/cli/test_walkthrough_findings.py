@@ -431,8 +431,9 @@ def test_a_package_module_given_by_path_is_named_by_its_module_path(
 
     assert from_above.value.message == (
         "target 'walkthrough_shop/app.py:handler' failed to import: ImportError: "
-        "attempted relative import with no known parent package; name a module of a "
-        "package by its module path: 'walkthrough_shop.app:handler'"
+        "attempted relative import with no known parent package (at "
+        "walkthrough_shop/app.py:3); name a module of a package by its module path: "
+        "'walkthrough_shop.app:handler'"
     )
     assert from_inside.value.message.endswith(
         f"; from {tmp_path.resolve()}, name a module of a package by its module path: "
@@ -444,3 +445,23 @@ def test_a_package_module_given_by_path_is_named_by_its_module_path(
     finally:
         for name in ("walkthrough_shop", "walkthrough_shop.app", "walkthrough_shop.prices"):
             sys.modules.pop(name, None)
+
+
+@pytest.mark.parametrize("form", ["path", "module"])
+def test_an_error_while_importing_the_target_names_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+) -> None:
+    (tmp_path / "walkthrough_broken.py").write_text(
+        "import json\n\nSETTINGS = json.loads(open('settings.json').read())\n"
+    )
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.chdir(tmp_path)
+    target = "walkthrough_broken.py:handler" if form == "path" else "walkthrough_broken:handler"
+
+    with pytest.raises(CliError) as failed:
+        load_target(target)
+
+    assert failed.value.message == (
+        f"target {target!r} failed to import: FileNotFoundError: [Errno 2] No such file or "
+        "directory: 'settings.json' (at walkthrough_broken.py:3)"
+    )

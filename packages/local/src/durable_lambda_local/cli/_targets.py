@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,8 @@ from durable_lambda_local._handler_kinds import is_durable_handler
 from durable_lambda_local.cli._errors import CliError
 
 Handler = Callable[[Any, Any], Any]
+
+_THIS_FILE = Path(__file__).resolve()
 
 
 def load_target(target: str, *, durable: bool = True) -> Handler:
@@ -76,10 +80,11 @@ def _load_module(module_part: str, target: str) -> Any:
             raise CliError(
                 f"target {target!r}: no module named {module_part!r}", exit_code=2
             ) from None
-        raise CliError(f"target {target!r} failed to import: {error}") from None
+        raise CliError(f"target {target!r} failed to import: {error}{_raised_at(error)}") from None
     except Exception as error:
         raise CliError(
             f"target {target!r} failed to import: {type(error).__name__}: {error}"
+            f"{_raised_at(error)}"
         ) from None
 
 
@@ -105,9 +110,30 @@ def _load_file(path: Path, target: str) -> Any:
         del sys.modules[name]
         raise CliError(
             f"target {target!r} failed to import: {type(error).__name__}: {error}"
-            f"{_relative_import_hint(error, path, target)}"
+            f"{_raised_at(error)}{_relative_import_hint(error, path, target)}"
         ) from None
     return module
+
+
+def _raised_at(error: BaseException) -> str:
+    """`` (at file.py:LINE)``: the line of the user's code that raised ``error`` while
+    the module ran, the one fact the one-line message would otherwise lose; empty when
+    only the import machinery is on the traceback (a syntax error names its own line)."""
+    if isinstance(error, SyntaxError):
+        return ""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if not frame.filename.startswith("<frozen")
+        and "importlib" not in Path(frame.filename).parts
+        and Path(frame.filename).resolve() != _THIS_FILE
+    ]
+    if not frames:
+        return ""
+    raised = Path(frames[-1].filename)
+    with contextlib.suppress(ValueError):
+        raised = raised.resolve().relative_to(Path.cwd())
+    return f" (at {raised}:{frames[-1].lineno})"
 
 
 def _relative_import_hint(error: Exception, path: Path, target: str) -> str:
