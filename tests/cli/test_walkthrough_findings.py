@@ -465,3 +465,17 @@ def test_an_error_while_importing_the_target_names_its_line(
         f"target {target!r} failed to import: FileNotFoundError: [Errno 2] No such file or "
         "directory: 'settings.json' (at walkthrough_broken.py:3)"
     )
+
+
+def test_listing_an_unknown_function_names_the_ones_the_store_knows(durable_lambda: Any) -> None:
+    ran = durable_lambda("run", f"{HANDLERS}:three_steps", "--function-name", "orders")
+    assert ran.exit_code == 0, ran.stderr
+
+    result = durable_lambda("executions", "list", "--function", "order")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: ResourceNotFoundException: Function not found: "
+        "arn:aws:lambda:us-east-1:123456789012:function:order; the functions the store "
+        "knows: orders\n"
+    )

@@ -148,7 +148,9 @@ def _hosted_functions(service: RemoteService) -> str:
     except CliError:
         return ""
     listed = ", ".join(names) if names else "none"
-    return f"; the functions {service.endpoint} knows: {listed}"
+    # The server a command opens over the store is gone when it ends: name the store.
+    known_by = service.endpoint if service.runs_functions else "the store"
+    return f"; the functions {known_by} knows: {listed}"
 
 
 def _json_or_text(body: bytes) -> Any:
@@ -184,9 +186,14 @@ def list_command(
 ) -> None:
     """List executions, newest first."""
     names = list(functions) or service.function_names()
-    rows = service.list_executions(
-        names, statuses=_execution_statuses(statuses), name=name, limit=limit
-    )
+    try:
+        rows = service.list_executions(
+            names, statuses=_execution_statuses(statuses), name=name, limit=limit
+        )
+    except CliError as error:
+        if not functions or not error.message.startswith("ResourceNotFoundException"):
+            raise
+        raise CliError(f"{error.message}{_hosted_functions(service)}") from None
     if as_json:
         echo_json({"DurableExecutions": rows})
     elif rows:
