@@ -238,7 +238,7 @@ def get_command(
     out = console()
     for line in execution_lines(detail):
         out.print(line)
-    out.print(operation_tree(summarize(events), "Operations"))
+    out.print(operation_tree(summarize(events), "Operations", with_status=False))
 
 
 @executions.command("history")

@@ -138,12 +138,20 @@ def history_table(events: Iterable[Mapping[str, Any]]) -> Table:
     return table
 
 
-def operation_tree(summary: ExecutionSummary, title: str, detail: str = "") -> Tree:
+def operation_tree(
+    summary: ExecutionSummary, title: str, detail: str = "", *, with_status: bool = True
+) -> Tree:
     """The operations of an execution as a tree with statuses, timings, retries and waits.
 
-    The root reads ``<title> <STATUS> <detail>``.
+    The root reads ``<title> <STATUS> <detail>``; ``with_status=False`` leaves the status
+    out where the lines above the tree already show it.
     """
-    tree = Tree(Text.assemble(title, " ", status_text(summary.status), " ", detail))
+    root: list[str | Text] = [title]
+    if with_status:
+        root += [" ", status_text(summary.status)]
+    if detail:
+        root += [" ", detail]
+    tree = Tree(Text.assemble(*root))
     for node in summary.operations:
         _add_node(tree, node)
     return tree
