@@ -52,6 +52,7 @@ from check_dependency_rule import (
     normalise,
     stale_known_gaps,
 )
+from uv_environments import uv_command
 
 COMMAND_TIMEOUT_S = 600
 
@@ -140,11 +141,6 @@ def _clean_environment() -> dict[str, str]:
     }
     environment["UV_PYTHON_DOWNLOADS"] = "never"
     return environment
-
-
-def _uv() -> list[str]:
-    found = shutil.which("uv")
-    return [found] if found else [sys.executable, "-m", "uv"]
 
 
 def _tail(text: str, lines: int = 12) -> str:
@@ -268,9 +264,9 @@ def install_and_import(
     environment = _clean_environment()
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     steps = [
-        [*_uv(), "venv", "--quiet", "--python", version, str(venv)],
+        [*uv_command(), "venv", "--quiet", "--python", version, str(venv)],
         [
-            *_uv(), "pip", "install", "--quiet", "--python", str(python),
+            *uv_command(), "pip", "install", "--quiet", "--python", str(python),
             "--constraint", str(constraints), str(outcome.wheel),
         ],
     ]  # fmt: skip
@@ -281,7 +277,7 @@ def install_and_import(
             return
 
     code, output = _run(
-        [*_uv(), "pip", "list", "--format", "json", "--python", str(python)],
+        [*uv_command(), "pip", "list", "--format", "json", "--python", str(python)],
         env=environment,
         split=True,
     )

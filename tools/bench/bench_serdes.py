@@ -107,7 +107,7 @@ def load_serdes(implementation: str) -> Any:
 
         return EXTENDED_TYPES_SERDES
     # Only ever imported in the reference environment.
-    from aws_durable_execution_sdk_python.serdes import (  # type: ignore[import-not-found]
+    from aws_durable_execution_sdk_python.serdes import (
         EXTENDED_TYPES_SERDES as reference,
     )
 

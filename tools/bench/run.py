@@ -33,7 +33,6 @@ import importlib.util
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import time
@@ -43,7 +42,7 @@ from types import ModuleType
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from _harness import (  # noqa: E402
     Case,
@@ -55,6 +54,7 @@ from _harness import (  # noqa: E402
     unavailable,
 )
 from _targets import evaluate, format_value, limit_text, verdict  # noqa: E402
+from uv_environments import VenvSetupError, cached_venv  # noqa: E402
 
 WORKLOADS_SCRIPT = HERE / "reference" / "workloads.py"
 REFERENCE_VENV = HERE / ".reference-venv"
@@ -62,7 +62,6 @@ REFERENCE_REQUIREMENTS = (
     "aws-durable-execution-sdk-python==3.0.0",
     "aws-durable-execution-sdk-python-testing==1.4.0",
 )
-REFERENCE_MARKER = REFERENCE_VENV / "bench-requirements.txt"
 PACKAGE_BENCHES = ("serdes", "state", "concurrency", "context", "local")
 DEFAULT_JSON = HERE / "results" / "latest.json"
 
@@ -96,41 +95,16 @@ def _run_workloads(python: Path | str, sdk: str, quick: bool, only: str) -> dict
     return document
 
 
-def _uv() -> list[str]:
-    found = shutil.which("uv")
-    if found:
-        return [found]
-    return [sys.executable, "-m", "uv"]
-
-
 def reference_python() -> Path:
     """The reference environment's interpreter, creating the environment on first use.
 
     The environment is rebuilt when the pinned requirements change. It uses the
     same Python minor version as this interpreter, so both sides run on equal terms.
     """
-    python = REFERENCE_VENV / "bin" / "python"
-    wanted = "\n".join(REFERENCE_REQUIREMENTS) + "\n"
-    if python.exists() and REFERENCE_MARKER.exists() and REFERENCE_MARKER.read_text() == wanted:
-        return python
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    environment = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
-    environment.pop("VIRTUAL_ENV", None)
-    steps = [
-        [*_uv(), "venv", "--clear", "--quiet", "--python", version, str(REFERENCE_VENV)],
-        [*_uv(), "pip", "install", "--quiet", "--python", str(python), *REFERENCE_REQUIREMENTS],
-    ]
-    for step in steps:
-        completed = subprocess.run(
-            step, capture_output=True, text=True, env=environment, check=False
-        )
-        if completed.returncode != 0:
-            raise BenchError(
-                f"creating the reference environment failed: {' '.join(step)}\n"
-                f"{completed.stderr[-4000:]}"
-            )
-    REFERENCE_MARKER.write_text(wanted)
-    return python
+    try:
+        return cached_venv(REFERENCE_VENV, REFERENCE_REQUIREMENTS, purpose="reference environment")
+    except VenvSetupError as error:
+        raise BenchError(str(error)) from error
 
 
 # Package benchmarks -------------------------------------------------------------------

@@ -9,12 +9,9 @@ changes.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from collections.abc import Sequence
 from pathlib import Path
+
+from uv_environments import VenvSetupError, cached_venv
 
 __all__ = [
     "COMPAT_VENV",
@@ -37,7 +34,6 @@ WORKSPACE_PACKAGES = (
     "durable-lambda",
     "local",
 )
-_MARKER = COMPAT_VENV / "compat-requirements.txt"
 
 
 class CompatSetupError(Exception):
@@ -53,11 +49,6 @@ def install_arguments(root: Path, requirement: str = REFERENCE_REQUIREMENT) -> l
     return arguments
 
 
-def _uv() -> list[str]:
-    found = shutil.which("uv")
-    return [found] if found else [sys.executable, "-m", "uv"]
-
-
 def compat_python(venv: Path = COMPAT_VENV, root: Path = ROOT) -> Path:
     """The compatibility environment's interpreter, creating the environment on first use.
 
@@ -65,26 +56,7 @@ def compat_python(venv: Path = COMPAT_VENV, root: Path = ROOT) -> Path:
         CompatSetupError: ``uv venv`` or ``uv pip install`` failed (their output is in
             the message).
     """
-    python = venv / "bin" / "python"
-    marker = venv / _MARKER.name
-    wanted = "\n".join(install_arguments(root)) + "\n"
-    if python.exists() and marker.exists() and marker.read_text() == wanted:
-        return python
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    environment = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
-    environment.pop("VIRTUAL_ENV", None)
-    steps: Sequence[list[str]] = (
-        [*_uv(), "venv", "--clear", "--quiet", "--python", version, str(venv)],
-        [*_uv(), "pip", "install", "--quiet", "--python", str(python), *install_arguments(root)],
-    )
-    for step in steps:
-        completed = subprocess.run(
-            step, capture_output=True, text=True, env=environment, check=False
-        )
-        if completed.returncode != 0:
-            raise CompatSetupError(
-                f"creating the compatibility environment failed: {' '.join(step)}\n"
-                f"{completed.stderr[-4000:]}"
-            )
-    marker.write_text(wanted)
-    return python
+    try:
+        return cached_venv(venv, install_arguments(root), purpose="compatibility environment")
+    except VenvSetupError as error:
+        raise CompatSetupError(str(error)) from error
