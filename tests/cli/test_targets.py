@@ -14,7 +14,7 @@ from durable_lambda_local.cli._targets import load_target
 
 # A stand-in for the reference SDK: its decorator returns a wrapper defined inside the
 # package ``aws_durable_execution_sdk_python``, which is how the real one is recognised.
-_REFERENCE_DECORATOR = '''
+_REFERENCE_DECORATOR = """
 import functools
 
 
@@ -24,9 +24,9 @@ def durable_execution(func):
         return func(event, context)
 
     return wrapper
-'''
+"""
 
-_HANDLERS = '''
+_HANDLERS = """
 from aws_durable_execution_sdk_python import durable_execution
 
 
@@ -37,7 +37,7 @@ def handler(event, context):
 
 def plain(event, context):
     return event
-'''
+"""
 
 
 @pytest.fixture
