@@ -58,8 +58,26 @@ def test_run_json_reports_result_and_operation_tree(durable_lambda: Any, tmp_pat
     outcome = result.json()
     assert outcome["Status"] == "SUCCEEDED"
     assert outcome["Result"] == {"total": 8}
-    assert [op["name"] for op in outcome["Operations"]] == ["one", "two", "three"]
-    assert all(op["status"] == "SUCCEEDED" for op in outcome["Operations"])
+    assert [op["Name"] for op in outcome["Operations"]] == ["one", "two", "three"]
+    assert all(op["Status"] == "SUCCEEDED" for op in outcome["Operations"])
+    # One naming for the whole document: the operations' keys are PascalCase too.
+    assert set(outcome["Operations"][0]) == {
+        "Id",
+        "Kind",
+        "Name",
+        "SubType",
+        "Status",
+        "Started",
+        "Ended",
+        "Attempts",
+        "Retries",
+        "WaitSeconds",
+        "CallbackId",
+        "Result",
+        "Error",
+        "Children",
+        "DurationSeconds",
+    }
     assert ":function:handlers:$LATEST/durable-execution/" in outcome["DurableExecutionArn"]
 
 
@@ -98,7 +116,7 @@ def test_run_skips_to_the_execution_timeout_of_a_longer_wait(durable_lambda: Any
     outcome = json.loads(result.stdout)
     assert outcome["Status"] == "TIMED_OUT"
     assert outcome["Error"] == {"ErrorMessage": "Execution timed out after 86400 seconds."}
-    assert [op["status"] for op in outcome["Operations"]] == ["SUCCEEDED", "STARTED"]
+    assert [op["Status"] for op in outcome["Operations"]] == ["SUCCEEDED", "STARTED"]
     assert "execution TIMED_OUT: Execution timed out after 86400 seconds." in result.stderr
 
 

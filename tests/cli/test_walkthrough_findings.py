@@ -233,7 +233,7 @@ def test_run_hosts_the_functions_a_handler_invokes(
     assert result.exit_code == 0, result.stderr
     outcome = result.json()
     assert outcome["Result"] == {"available": True, "doubled": 4}
-    assert [(op["name"], op["status"]) for op in outcome["Operations"]] == [
+    assert [(op["Name"], op["Status"]) for op in outcome["Operations"]] == [
         ("stock", "SUCCEEDED"),
         ("double", "SUCCEEDED"),
     ]

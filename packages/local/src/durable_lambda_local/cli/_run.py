@@ -308,6 +308,8 @@ def _decoded(result: str | None) -> Any:
 
 
 def _node_dict(node: OperationNode) -> dict[str, Any]:
+    """An operation for ``--json``, its keys in the PascalCase of the document around it
+    (and of the API's own ``Operation``): ``Id``, ``SubType``, ``WaitSeconds`` ..."""
     result: dict[str, Any] = {}
     for item in fields(node):
         value = getattr(node, item.name)
@@ -317,6 +319,10 @@ def _node_dict(node: OperationNode) -> dict[str, Any]:
             value = value.isoformat()
         elif isinstance(value, Mapping):
             value = dict(value)
-        result[item.name] = value
-    result["duration_seconds"] = node.duration_seconds
+        result[_pascal_case(item.name)] = value
+    result["DurationSeconds"] = node.duration_seconds
     return result
+
+
+def _pascal_case(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
