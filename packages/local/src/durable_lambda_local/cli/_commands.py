@@ -12,6 +12,7 @@ from typing import Any, ClassVar, TypeVar
 import click
 
 from durable_lambda_local.cli._errors import CliError
+from durable_lambda_local.cli._follow import follow_history
 from durable_lambda_local.cli._json_arguments import read_json_argument
 from durable_lambda_local.cli._operation_tree import summarize
 from durable_lambda_local.cli._remote import RemoteService
@@ -245,13 +246,29 @@ def get_command(
 @click.argument("execution")
 @click.option("--function", default=None, help="Function of a named execution.")
 @click.option("--tree", is_flag=True, help="Show the operation tree instead of the events.")
+@click.option(
+    "--follow",
+    "-f",
+    is_flag=True,
+    help="Keep printing new events until the execution ends (with --json: one event per line).",
+)
 @service_options
 @json_option
 def history_command(
-    service: RemoteService, execution: str, function: str | None, tree: bool, as_json: bool
+    service: RemoteService,
+    execution: str,
+    function: str | None,
+    tree: bool,
+    follow: bool,
+    as_json: bool,
 ) -> None:
     """Show the history events of an execution (by name or ARN)."""
+    if follow and tree:
+        raise CliError("--follow prints events; it does not go with --tree", exit_code=2)
     arn = service.resolve(execution, function=function)
+    if follow:
+        follow_history(service, arn, as_json=as_json)
+        return
     events = service.history(arn)
     if as_json:
         echo_json({"Events": events})

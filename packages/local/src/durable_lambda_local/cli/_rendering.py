@@ -121,21 +121,37 @@ def execution_lines(execution: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+HISTORY_COLUMNS = ("#", "Time", "Event", "Operation", "Details")
+_FOLLOW_WIDTHS = (4, 19, 22, 32)
+
+
+def history_row(event: Mapping[str, Any]) -> tuple[str, str, str, str, str]:
+    """One history event as the cells of :data:`HISTORY_COLUMNS`."""
+    event_type = str(event.get("EventType", ""))
+    details = event.get(f"{event_type}Details") or {}
+    label = " ".join(str(p) for p in (event.get("SubType"), event.get("Name")) if p)
+    return (
+        str(event.get("EventId", "")),
+        _clock(event.get("EventTimestamp")),
+        event_type,
+        label,
+        _short(json.dumps(to_jsonable(details), ensure_ascii=False)),
+    )
+
+
 def history_table(events: Iterable[Mapping[str, Any]]) -> Table:
     """A table of history events."""
-    table = Table("#", "Time", "Event", "Operation", "Details", box=None)
+    table = Table(*HISTORY_COLUMNS, box=None)
     for event in events:
-        event_type = str(event.get("EventType", ""))
-        details = event.get(f"{event_type}Details") or {}
-        label = " ".join(str(p) for p in (event.get("SubType"), event.get("Name")) if p)
-        table.add_row(
-            str(event.get("EventId", "")),
-            _clock(event.get("EventTimestamp")),
-            event_type,
-            label,
-            _short(json.dumps(to_jsonable(details), ensure_ascii=False)),
-        )
+        table.add_row(*history_row(event))
     return table
+
+
+def history_line(cells: Sequence[str]) -> str:
+    """History cells as one line of fixed-width columns, for output that grows line by
+    line (``--follow``) where a table cannot size its columns in advance."""
+    fixed = [cell.ljust(width) for cell, width in zip(cells, _FOLLOW_WIDTHS, strict=False)]
+    return "  ".join([*fixed, *cells[len(_FOLLOW_WIDTHS) :]]).rstrip()
 
 
 def operation_tree(
