@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,19 @@ def run_cli(*args: str, env: dict[str, str], timeout: float = 120, cwd: Path = R
     return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
 
+def cli_process(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """``python -m durable_lambda_local.cli ARGS`` in the background, its output piped as
+    text, for a test that talks to the command while it runs."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "durable_lambda_local.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     return cli_env(tmp_path)
@@ -89,6 +102,17 @@ def fake_server() -> Iterator[tuple[str, Any]]:
 
 
 @pytest.fixture
+def start_cli(env: dict[str, str]) -> Callable[..., subprocess.Popen[str]]:
+    """``start_cli(*args)`` starts the command in the background (see :func:`cli_process`)
+    with the test's environment."""
+
+    def start(*args: str) -> subprocess.Popen[str]:
+        return cli_process(*args, env=env)
+
+    return start
+
+
+@pytest.fixture
 def durable_lambda(env: dict[str, str]) -> Any:
     """``durable_lambda("executions", "list", ...)`` runs the CLI and returns a CliResult."""
 
@@ -105,14 +129,7 @@ class ServeProcess:
     """A ``durable-lambda serve --json`` subprocess and the facts it announced."""
 
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "durable_lambda_local.cli", "serve", "--json", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=REPO,
-        )
+        self.process = cli_process("serve", "--json", *args, env=env)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         if not line:

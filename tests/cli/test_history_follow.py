@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -15,7 +13,6 @@ import pytest
 from durable_lambda_local.cli._errors import CliError
 from durable_lambda_local.cli._follow import FOLLOW_INTERVAL, follow_history
 
-REPO = Path(__file__).resolve().parents[2]
 HANDLERS = "tests/cli/handlers.py"
 
 
@@ -93,7 +90,9 @@ def test_follow_does_not_go_with_tree(durable_lambda: Callable[..., Any]) -> Non
 
 
 def test_follow_a_served_execution_through_its_callback(
-    serve: Callable[..., Any], env: dict[str, str], durable_lambda: Callable[..., Any]
+    serve: Callable[..., Any],
+    start_cli: Callable[..., subprocess.Popen[str]],
+    durable_lambda: Callable[..., Any],
 ) -> None:
     server = serve("--function", f"approval={HANDLERS}:approval")
     client = boto3.client(
@@ -104,15 +103,7 @@ def test_follow_a_served_execution_through_its_callback(
         aws_secret_access_key="local",
     )
     client.invoke(FunctionName="approval", InvocationType="Event", DurableExecutionName="po-7")
-    command = [sys.executable, "-m", "durable_lambda_local.cli", "executions", "history"]
-    following = subprocess.Popen(
-        [*command, "po-7", "--follow", "--endpoint", server.url],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=REPO,
-    )
+    following = start_cli("executions", "history", "po-7", "--follow", "--endpoint", server.url)
     try:
         assert following.stdout is not None
         seen = []

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -357,16 +355,9 @@ def test_serve_killed_during_a_wait_finishes_it_after_restart(serve: Any) -> Non
 
 
 def test_run_waits_for_a_callback_answered_from_another_terminal(
-    env: dict[str, str], durable_lambda: Any
+    start_cli: Any, durable_lambda: Any
 ) -> None:
-    running = subprocess.Popen(
-        [sys.executable, "-m", "durable_lambda_local.cli", "run", f"{HANDLERS}:approval"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-    )
+    running = start_cli("run", f"{HANDLERS}:approval")
     try:
         assert running.stdout is not None
         prompt = ""

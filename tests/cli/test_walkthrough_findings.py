@@ -95,25 +95,9 @@ def test_an_empty_callback_id_is_reported_as_bad_input_not_as_an_unreachable_ser
 
 
 def test_run_with_json_still_says_which_callback_to_answer(
-    env: dict[str, str], durable_lambda: Any
+    start_cli: Any, durable_lambda: Any
 ) -> None:
-    running = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "durable_lambda_local.cli",
-            "run",
-            f"{HANDLERS}:approval",
-            "--json",
-            "--store",
-            "memory",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=REPO,
-    )
+    running = start_cli("run", f"{HANDLERS}:approval", "--json", "--store", "memory")
     try:
         assert running.stderr is not None
         prompt = ""
